@@ -1,0 +1,61 @@
+import { writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import commonjs from '@rollup/plugin-commonjs';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
+
+// zod's own sources trip these two; they are noise, not problems of ours.
+const onwarn = (warning, warn) => {
+  if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'INVALID_ANNOTATION') return;
+  warn(warning);
+};
+
+const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false });
+
+/** Writes dist/canary-config.schema.json from the zod schema that the ESM build exports. */
+const jsonSchema = () => ({
+  name: 'json-schema',
+  async writeBundle() {
+    const { configSchema } = await import(`${pathToFileURL('dist/index.js').href}?t=${Date.now()}`);
+    const { toJSONSchema } = await import('zod/mini');
+    const schema = {
+      ...toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }),
+      $id: 'https://unpkg.com/client-canary/dist/canary-config.schema.json',
+      title: 'client-canary config (canary-config.json), version 1',
+    };
+    await writeFile('dist/canary-config.schema.json', `${JSON.stringify(schema, null, 2)}\n`);
+  },
+});
+
+export default [
+  {
+    input: 'src/index.ts',
+    external: ['zod/mini', 'murmurhash3js-revisited'],
+    output: [
+      { file: 'dist/index.js', format: 'es', sourcemap: true },
+      { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, interop: 'auto' },
+    ],
+    plugins: [ts(), jsonSchema()],
+    onwarn,
+  },
+  {
+    input: 'src/browser.ts',
+    output: {
+      file: 'dist/client-canary.min.js',
+      format: 'iife',
+      name: 'ClientCanary',
+      sourcemap: true,
+      plugins: [terser({ ecma: 2020, module: false, compress: { passes: 3 }, format: { comments: false } })],
+    },
+    plugins: [resolve({ browser: true }), commonjs(), ts()],
+    onwarn,
+  },
+  {
+    input: 'src/index.ts',
+    external: ['zod/mini', 'murmurhash3js-revisited'],
+    output: { file: 'dist/index.d.ts', format: 'es' },
+    plugins: [dts()],
+  },
+];

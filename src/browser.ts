@@ -1,0 +1,59 @@
+/**
+ * The script-tag entry: starts a client from the tag's own data-* attributes, sets
+ * `window.clientCanary`, and runs the callbacks queued on `window.clientCanaryQueue`.
+ */
+import { createCanary, type CanaryClient, type CanaryOptions } from './client';
+
+export * from './index';
+
+type Queued = (client: CanaryClient) => void;
+
+declare global {
+  interface Window {
+    clientCanary?: CanaryClient;
+    clientCanaryQueue?: Queued[] | { push(...callbacks: Queued[]): void };
+  }
+}
+
+function start(script: HTMLScriptElement | null): CanaryClient {
+  const data = script?.dataset ?? {};
+  const complain = (message: string) => console.error(`client-canary: ${message}`);
+  const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean);
+  const ms = (name: 'timeout' | 'maxAge') => {
+    const value = data[name];
+    if (value === undefined) return undefined;
+    if (/^\d+$/.test(value)) return Number(value);
+    complain(`data-${name === 'maxAge' ? 'max-age' : name}="${value}" is not a number of milliseconds; write e.g. data-${name === 'maxAge' ? 'max-age="60000"' : 'timeout="1500"'}. Using the default.`);
+    return undefined;
+  };
+  const load = list(data.load);
+  const fallbackUrls = list(data.fallback);
+  if (!data.config) complain('the script tag needs data-config="https://…/canary-config.json"; every feature stays stable.');
+  if (fallbackUrls && !load) complain('data-fallback belongs to the first feature of data-load: add data-load="app" (your feature name).');
+  const options: CanaryOptions = {
+    configUrl: data.config ?? '',
+    userId: data.userId,
+    timeoutMs: ms('timeout'),
+    maxAgeMs: ms('maxAge'),
+    allowedOrigins: list(data.allowedOrigins),
+    beaconUrl: data.beacon,
+    overrideParam: data.overrideParam,
+    nonce: script?.nonce || undefined,
+    loadAssets: load ?? true,
+    fallback: fallbackUrls ? { [load?.[0] ?? 'fallback']: { assets: fallbackUrls } } : undefined,
+  };
+  return createCanary(options);
+}
+
+const client = start(document.currentScript as HTMLScriptElement | null);
+const run = (callback: Queued) => {
+  try {
+    callback(client);
+  } catch (error) {
+    console.error('client-canary: a clientCanaryQueue callback threw', error);
+  }
+};
+const queued = window.clientCanaryQueue;
+window.clientCanary = client;
+window.clientCanaryQueue = { push: (...callbacks) => callbacks.forEach(run) };
+if (Array.isArray(queued)) queued.forEach(run);

@@ -1,0 +1,297 @@
+import { fetchConfig } from './config/fetch';
+import { readCache, writeCache, type CachedConfig } from './config/cache';
+import type { Asset, CanaryConfig, FlagValue } from './config/schema';
+import { decide, type Attributes, type Decision, type Variant } from './decide/decide';
+import { CanaryError } from './errors';
+import { createEmitter, type EventName, type Listener } from './events/emitter';
+import { createBeacon } from './events/beacon';
+import { createGuard } from './assets/guard';
+import { insertAsset, refusal, resolveAsset, type ResolvedAsset } from './assets/load';
+import { safeStorage } from './identity/safe-storage';
+import { stickyUserId } from './identity/sticky-id';
+import { readOverrides, storeOverride, type Overrides } from './overrides';
+
+/** Options of {@link createCanary}; only `configUrl` is required. */
+export interface CanaryOptions {
+  /** Where `canary-config.json` lives; relative URLs resolve against the page. */
+  configUrl: string;
+  /** The application's own user id; otherwise a sticky random id is kept on the device. */
+  userId?: string;
+  /** Attributes that `match` targets, e.g. `{ country: 'NZ' }`. */
+  attributes?: Attributes;
+  /** Abort the config request after this long (default 1500 ms). */
+  timeoutMs?: number;
+  /** A cached config younger than this is used without waiting for the network (default 60 000 ms). */
+  maxAgeMs?: number;
+  /** A cached config younger than this is used when the fetch fails (default 7 days). */
+  maxStaleMs?: number;
+  /** Poll the config this often (default off); a changed config fires `change`. */
+  refreshIntervalMs?: number;
+  /** Origins assets may come from, e.g. `['https://cdn.example.com']`; others are refused. */
+  allowedOrigins?: string[];
+  /** CSP nonce for inserted tags; the script tag build copies its own. */
+  nonce?: string;
+  /** Exposures and errors are sent here with `navigator.sendBeacon` when the page is hidden. */
+  beaconUrl?: string;
+  /** Query parameter of QA overrides (default `canary`). */
+  overrideParam?: string;
+  overrides?: Overrides;
+  /** Canary failures on this device before it is pinned to stable (default 1). */
+  guardErrors?: number;
+  /** The stable assets and flags per feature for when no config is usable at all. */
+  fallback?: Record<string, { assets?: Asset[]; flags?: Record<string, FlagValue> }>;
+  /** Features whose assets start loading as soon as decided: true for all. */
+  loadAssets?: boolean | string[];
+  fetch?: typeof fetch;
+  /** Storage for the user id, cached config and guard (default localStorage; null for none). */
+  storage?: Storage | null;
+  now?: () => number;
+}
+
+/** What {@link CanaryClient.loadAssets} did: URLs loaded, failed to load, and refused. */
+export interface AssetResult {
+  ok: boolean;
+  loaded: string[];
+  failed: string[];
+  refused: string[];
+}
+
+/** The client of one page. No method throws, and `ready()` never rejects. */
+export interface CanaryClient {
+  ready(): Promise<void>;
+  isCanary(feature: string): boolean;
+  variant(feature: string): Variant;
+  decide(feature: string): Decision;
+  flag<T extends FlagValue>(name: string, defaultValue: T): T;
+  flags(): Record<string, FlagValue>;
+  loadAssets(feature?: string): Promise<AssetResult>;
+  override(feature: string, variant: Variant | null): void;
+  refresh(): Promise<void>;
+  on<E extends EventName>(event: E, listener: Listener<E>): () => void;
+  context(): { userId: string; variants: Record<string, Variant> };
+  debug(): void;
+}
+
+const hasOwn = (object: object | undefined, key: string) => !!object && Object.prototype.hasOwnProperty.call(object, key);
+
+/**
+ * Starts the client of a page: decides from a fresh cached config at once (no network on the
+ * critical path) or fetches the config within `timeoutMs`; every failure ends in stable.
+ *
+ * @example
+ * const canary = createCanary({ configUrl: 'https://my-bucket.s3.amazonaws.com/canary-config.json' });
+ * await canary.ready();
+ * if (canary.isCanary('checkout')) renderNewCheckout();
+ */
+export function createCanary(options: CanaryOptions): CanaryClient {
+  const win = typeof window === 'object' ? window : undefined;
+  const doc = win?.document;
+  const now = options.now ?? Date.now;
+  const storage = safeStorage(() => (options.storage === undefined ? win?.localStorage : options.storage));
+  const session = safeStorage(() => win?.sessionStorage);
+  const emitter = createEmitter();
+  const beacon = options.beaconUrl && win ? createBeacon(options.beaconUrl, win) : undefined;
+  const number = (value: number | undefined, otherwise: number) => (value !== undefined && value >= 0 ? value : otherwise);
+  const timeoutMs = number(options.timeoutMs, 1500);
+  const maxAgeMs = number(options.maxAgeMs, 60_000);
+  const maxStaleMs = number(options.maxStaleMs, 7 * 864e5);
+  const guard = createGuard(storage, Math.max(1, number(options.guardErrors, 1)));
+  const { userId, source: userIdSource } = stickyUserId(options.userId, storage, doc);
+  let overrides: Overrides = { ...options.overrides, ...readOverrides(session, win?.location.search ?? '', options.overrideParam ?? 'canary') };
+
+  let config: CanaryConfig | null = null;
+  let clockOffset = 0;
+  let settled = false;
+  const exposed = new Set<string>();
+  const inserted = new Map<string, Promise<boolean>>();
+  // Canary asset URL → feature, to recognise uncaught errors thrown by canary code.
+  const canaryUrls = new Map<string, string>();
+
+  const report = (error: CanaryError) => {
+    console.warn(`client-canary: ${error.message}`);
+    emitter.emit('error', error);
+    beacon?.('error', error);
+  };
+
+  const decideNow = (feature: string): Decision =>
+    decide(settled ? config : null, feature, {
+      userId,
+      userIdSource,
+      attributes: options.attributes,
+      now: now() + clockOffset,
+      overrides,
+      guarded: guard.pinned(config?.revision),
+    });
+
+  // A decision that the page acts on: the first use of each feature is an exposure.
+  const use = (feature: string): Decision => {
+    const d = decideNow(feature);
+    if (settled && !exposed.has(feature)) {
+      exposed.add(feature);
+      const event = { feature, variant: d.variant, reason: d.reason, bucket: d.bucket, percentage: d.percentage, revision: d.revision, userId };
+      emitter.emit('exposure', event);
+      beacon?.('exposure', event);
+    }
+    return d;
+  };
+
+  const failCanary = (feature: string, error: CanaryError) => {
+    guard.trip(feature, config?.revision);
+    report(error);
+  };
+
+  const apply = (entry: CachedConfig) => {
+    config = entry.config;
+    clockOffset = entry.serverDate === undefined ? 0 : entry.serverDate - entry.fetchedAt;
+  };
+
+  const refresh = async (): Promise<void> => {
+    const result = await fetchConfig(configUrl, options.fetch ?? fetch.bind(globalThis), timeoutMs);
+    if (result.ok) {
+      const entry = { ...result.value, fetchedAt: now() };
+      const previous = config;
+      if (!writeCache(storage, configUrl, entry)) report(new CanaryError('storage', 'the config could not be cached: storage refused the write'));
+      apply(entry);
+      if (previous && JSON.stringify(previous) !== JSON.stringify(entry.config))
+        emitter.emit('change', { revision: entry.config.revision, previousRevision: previous.revision });
+    } else {
+      report(result.error);
+      const cached = config ? undefined : readCache(storage, configUrl);
+      if (cached && now() - cached.fetchedAt < maxStaleMs) apply(cached);
+    }
+  };
+
+  const insertAll = (assets: Asset[] | undefined, base: string, canaryOf?: string): Promise<AssetResult> => {
+    const result: AssetResult = { ok: true, loaded: [], failed: [], refused: [] };
+    const loads = (assets ?? []).map((asset) => {
+      let resolved: ResolvedAsset;
+      let why: string | undefined;
+      try {
+        resolved = resolveAsset(asset, base);
+        why = refusal(resolved, options.allowedOrigins);
+      } catch {
+        why = 'not a valid URL';
+      }
+      const url = resolved! ? resolved.url : String(typeof asset === 'string' ? asset : asset.url);
+      if (why || !doc) {
+        result.refused.push(url);
+        report(new CanaryError('asset-refused', `asset refused: ${url}: ${why ?? 'no document'}`, { url, feature: canaryOf }));
+        return;
+      }
+      if (canaryOf) canaryUrls.set(url, canaryOf);
+      let load = inserted.get(url);
+      if (!load) inserted.set(url, (load = insertAsset(doc, resolved!, nonce)));
+      return load.then((ok) => void (ok ? result.loaded : result.failed).push(url));
+    });
+    return Promise.all(loads).then(() => ((result.ok = !result.failed.length && !result.refused.length), result));
+  };
+
+  const loadFeature = async (feature: string): Promise<AssetResult> => {
+    if (!config) return insertAll(options.fallback?.[feature]?.assets, doc?.baseURI ?? configUrl);
+    const d = use(feature);
+    const spec = hasOwn(config.features, feature) ? config.features[feature] : undefined;
+    if (d.variant === 'stable') return insertAll(spec?.stable?.assets, configUrl);
+    const canary = await insertAll(spec?.canary?.assets, configUrl, feature);
+    if (canary.ok) return canary;
+    failCanary(feature, new CanaryError('asset-load', `canary assets of "${feature}" failed to load; using stable: ${[...canary.failed, ...canary.refused].join(', ')}`, { feature }));
+    const stable = await insertAll(spec?.stable?.assets, configUrl);
+    return { ...stable, ok: false, failed: [...canary.failed, ...stable.failed], refused: [...canary.refused, ...stable.refused] };
+  };
+
+  const loadAssets = async (feature?: string): Promise<AssetResult> => {
+    const features = feature !== undefined ? [feature] : Object.keys(config?.features ?? options.fallback ?? {});
+    const results = await Promise.all(features.map(loadFeature));
+    return {
+      ok: results.every((r) => r.ok),
+      loaded: results.flatMap((r) => r.loaded),
+      failed: results.flatMap((r) => r.failed),
+      refused: results.flatMap((r) => r.refused),
+    };
+  };
+
+  const settle = () => {
+    settled = true;
+    const load = options.loadAssets;
+    if (load) for (const feature of load === true ? Object.keys(config?.features ?? options.fallback ?? {}) : load) void loadFeature(feature);
+  };
+
+  let configUrl = '';
+  let nonce = options.nonce;
+  let started: Promise<void>;
+  try {
+    if (!options.configUrl) throw new Error('configUrl is required');
+    configUrl = new URL(options.configUrl, doc?.baseURI).href;
+    nonce ??= (doc?.currentScript as HTMLScriptElement | null)?.nonce || undefined;
+    win?.addEventListener('error', (event) => {
+      const feature = canaryUrls.get(event.filename);
+      if (feature) failCanary(feature, new CanaryError('canary-error', `canary code of "${feature}" threw: ${event.message}`, { feature, url: event.filename, cause: event.error }));
+    });
+    const cached = readCache(storage, configUrl);
+    if (cached && now() - cached.fetchedAt < maxAgeMs) {
+      // Fresh: decide and insert the asset tags before anything touches the network.
+      apply(cached);
+      settle();
+      started = Promise.resolve();
+      void refresh();
+    } else {
+      started = refresh().then(settle);
+    }
+    if (win && options.refreshIntervalMs) win.setInterval(() => void refresh(), options.refreshIntervalMs);
+  } catch (cause) {
+    report(new CanaryError('options', `could not start: ${String(cause)}; check configUrl ("${String(options.configUrl)}")`, { cause }));
+    started = Promise.resolve().then(settle);
+  }
+
+  // The page never sees a throw: every public method answers stable when something goes wrong.
+  const safely = <R>(run: () => R, otherwise: R): R => {
+    try {
+      return run();
+    } catch (cause) {
+      report(new CanaryError('options', `internal error: ${String(cause)}`, { cause }));
+      return otherwise;
+    }
+  };
+
+  return {
+    ready: () => started.catch(() => undefined),
+    isCanary: (feature) => safely(() => use(feature).variant === 'canary', false),
+    variant: (feature) => safely(() => use(feature).variant, 'stable'),
+    decide: (feature) => safely(() => use(feature), { ...decide(null, String(feature), { userId, userIdSource }) }),
+    flag: <T extends FlagValue>(name: string, defaultValue: T): T =>
+      safely(() => {
+        const declares = (f: string) => hasOwn(config!.features[f]!.stable?.flags, name) || hasOwn(config!.features[f]!.canary?.flags, name);
+        const owner = config && Object.keys(config.features).find(declares);
+        const flags = owner
+          ? config!.features[owner]![use(owner).variant]?.flags
+          : settled && !config
+            ? Object.values(options.fallback ?? {}).find((f) => hasOwn(f.flags, name))?.flags
+            : undefined;
+        const value = hasOwn(flags, name) ? flags![name] : undefined;
+        return typeof value === typeof defaultValue ? (value as T) : defaultValue;
+      }, defaultValue),
+    flags: () =>
+      safely(() => {
+        const out: Record<string, FlagValue> = {};
+        if (config && settled) for (const f in config.features) Object.assign(out, config.features[f]![use(f).variant]?.flags);
+        else if (settled) for (const f in options.fallback) Object.assign(out, options.fallback[f]!.flags);
+        return out;
+      }, {}),
+    loadAssets: (feature) =>
+      loadAssets(feature).catch((cause) => {
+        report(new CanaryError('asset-load', `could not load assets: ${String(cause)}`, { cause }));
+        return { ok: false, loaded: [], failed: [], refused: [] };
+      }),
+    override: (feature, variant) =>
+      safely(() => {
+        overrides = { ...options.overrides, ...storeOverride(session, feature, variant) };
+      }, undefined),
+    refresh: () => refresh().catch(() => undefined),
+    on: (event, listener) => safely(() => emitter.on(event, listener), () => undefined),
+    context: () =>
+      safely(
+        () => ({ userId, variants: Object.fromEntries(Object.keys(config?.features ?? {}).map((f) => [f, decideNow(f).variant])) }),
+        { userId, variants: {} },
+      ),
+    debug: () => safely(() => console.table(Object.keys(config?.features ?? {}).map(decideNow)), undefined),
+  };
+}

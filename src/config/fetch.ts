@@ -1,0 +1,77 @@
+import { CanaryError, type Result } from '../errors';
+import { parseConfig } from './parse';
+import type { CanaryConfig } from './schema';
+
+/** A config file is small; anything bigger is a mistake or an attack, not a config. */
+export const MAX_CONFIG_BYTES = 256 * 1024;
+
+export interface FetchedConfig {
+  config: CanaryConfig;
+  /** The server's clock (`Date` header, epoch ms) when it answered, if the browser may read it. */
+  serverDate: number | undefined;
+}
+
+/**
+ * Fetches and validates the config: the browser revalidates with its HTTP cache (ETag → 304),
+ * no credentials and no custom header (so no CORS preflight), aborted after `timeoutMs`.
+ */
+export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs: number): Promise<Result<FetchedConfig>> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const fail = (code: 'config-fetch' | 'config-invalid', message: string, cause?: unknown): Result<FetchedConfig> => ({
+    ok: false,
+    error: new CanaryError(code, `${message} (${url})`, { cause, url }),
+  });
+  try {
+    let response: Response;
+    try {
+      response = await fetcher(url, { cache: 'no-cache', credentials: 'omit', signal: controller.signal });
+    } catch (cause) {
+      return fail('config-fetch', controller.signal.aborted ? `config request timed out after ${timeoutMs} ms` : 'config request failed (network or CORS)', cause);
+    }
+    if (!response.ok) return fail('config-fetch', `config request answered HTTP ${response.status}`);
+    const text = await readCapped(response);
+    if (text === undefined) return fail('config-invalid', `config is larger than ${MAX_CONFIG_BYTES} bytes`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      return fail('config-invalid', 'config is not valid JSON', cause);
+    }
+    const parsed = parseConfig(json);
+    if (!parsed.ok) {
+      const first = parsed.errors[0]!;
+      return fail('config-invalid', `config is invalid: ${first.path}: ${first.message}`, parsed.errors);
+    }
+    const date = Date.parse(response.headers.get('date') ?? '');
+    return { ok: true, value: { config: parsed.config, serverDate: Number.isNaN(date) ? undefined : date } };
+  } catch (cause) {
+    // A body cut short or aborted mid-read lands here.
+    return fail(controller.signal.aborted ? 'config-fetch' : 'config-invalid', 'config body could not be read', cause);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The body as text, or undefined past the cap; reads no further than the cap. */
+async function readCapped(response: Response): Promise<string | undefined> {
+  if (Number(response.headers.get('content-length')) > MAX_CONFIG_BYTES) return undefined;
+  const reader = response.body?.getReader();
+  if (!reader) {
+    const text = await response.text();
+    return text.length > MAX_CONFIG_BYTES ? undefined : text;
+  }
+  const chunks: BlobPart[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_CONFIG_BYTES) {
+      void reader.cancel();
+      return undefined;
+    }
+    chunks.push(value as Uint8Array<ArrayBuffer>);
+  }
+  return new Blob(chunks).text();
+}

@@ -1,0 +1,17 @@
+import { durationMs, type FeatureConfig } from '../config/schema';
+
+/**
+ * The percentage in force at `now` (epoch ms): with a ramp, the percentage of the last step whose
+ * `start + after` has passed, 0 before the first step; otherwise the feature's `percentage`.
+ */
+export function effectivePercentage(feature: FeatureConfig, now: number): number {
+  const ramp = feature.ramp;
+  if (!ramp) return feature.percentage ?? 0;
+  const start = Date.parse(ramp.start);
+  let percentage = 0;
+  for (const step of ramp.steps) {
+    if (now < start + durationMs(step.after)) break;
+    percentage = step.percentage;
+  }
+  return percentage;
+}

@@ -1,0 +1,19 @@
+/**
+ * Batches events for `beaconUrl` and sends them with `navigator.sendBeacon` when the page is
+ * hidden or left: the only moment a send is both cheap and certain to be the last.
+ */
+export function createBeacon(url: string, win: Window): (type: string, event: object) => void {
+  let queue: object[] = [];
+  const flush = () => {
+    if (!queue.length) return;
+    // A string body is sent as text/plain: a simple request, no CORS preflight.
+    if (win.navigator.sendBeacon?.(url, JSON.stringify(queue))) queue = [];
+  };
+  win.addEventListener('pagehide', flush);
+  win.document.addEventListener('visibilitychange', () => {
+    if (win.document.visibilityState === 'hidden') flush();
+  });
+  return (type, event) => {
+    queue.push({ type, ...event });
+  };
+}

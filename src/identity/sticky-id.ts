@@ -1,0 +1,60 @@
+import type { UserIdSource } from '../decide/decide';
+import type { SafeStorage } from './safe-storage';
+
+export const UID_KEY = 'client-canary:uid';
+export const UID_COOKIE = 'client_canary_uid';
+const ID_PATTERN = /^[\w.:@-]{1,128}$/;
+
+export interface StickyId {
+  userId: string;
+  source: UserIdSource;
+}
+
+/**
+ * The sticky user id of SPEC section 5: the app's own id wins; otherwise one random id kept in
+ * localStorage and mirrored in a first-party cookie that a server or edge can read. When both
+ * refuse, the id lives in memory for this page.
+ */
+export function stickyUserId(userId: string | undefined, storage: SafeStorage, doc: Document | undefined): StickyId {
+  if (userId) return { userId, source: 'option' };
+  const stored = storage.get(UID_KEY);
+  const cookie = readCookie(doc);
+  const found = [stored, cookie].find((id) => id && ID_PATTERN.test(id));
+  const id = found ?? randomId();
+  const inStorage = id === stored || storage.set(UID_KEY, id);
+  const inCookie = id === cookie || writeCookie(doc, id);
+  return {
+    userId: id,
+    source: found ? (found === stored ? 'storage' : 'cookie') : inStorage || inCookie ? 'generated' : 'memory',
+  };
+}
+
+function readCookie(doc: Document | undefined): string | null {
+  try {
+    const match = doc?.cookie.match(new RegExp(`(?:^|;\\s*)${UID_COOKIE}=([^;]*)`));
+    return match ? decodeURIComponent(match[1]!) : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeCookie(doc: Document | undefined, id: string): boolean {
+  try {
+    if (!doc) return false;
+    const secure = doc.location?.protocol === 'https:' ? '; Secure' : '';
+    doc.cookie = `${UID_COOKIE}=${encodeURIComponent(id)}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
+    return readCookie(doc) === id;
+  } catch {
+    return false;
+  }
+}
+
+/** crypto.randomUUID where it exists (secure contexts), else 16 random bytes as hex. */
+export function randomId(): string {
+  const c = globalThis.crypto;
+  if (c?.randomUUID) return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  if (c?.getRandomValues) c.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i++) bytes[i] = (Math.random() * 256) | 0;
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,13 @@
+export { createCanary } from './client';
+export type { AssetResult, CanaryClient, CanaryOptions } from './client';
+export { parseConfig } from './config/parse';
+export type { ConfigError, ParseResult } from './config/parse';
+export { configSchema } from './config/schema';
+export type { Asset, CanaryConfig, FeatureConfig, FlagValue, Ramp, VariantConfig } from './config/schema';
+export { bucketOf } from './decide/bucket';
+export { decide } from './decide/decide';
+export type { Attributes, DecideContext, Decision, Reason, UserIdSource, Variant } from './decide/decide';
+export { effectivePercentage } from './decide/ramp';
+export { CanaryError } from './errors';
+export type { CanaryErrorCode } from './errors';
+export type { CanaryEvents, ChangeEvent, EventName, ExposureEvent, Listener } from './events/emitter';

@@ -1,0 +1,42 @@
+import type { Variant } from './decide/decide';
+import type { SafeStorage } from './identity/safe-storage';
+
+export const OVERRIDES_KEY = 'client-canary:overrides';
+
+export type Overrides = Record<string, Variant>;
+
+/**
+ * Reads `?canary=app:canary,search:stable` (or `?canary=reset`) into the tab's stored overrides and
+ * returns them. Entries that are not `feature:stable|canary` are ignored.
+ */
+export function readOverrides(session: SafeStorage, search: string, param: string): Overrides {
+  const value = new URLSearchParams(search).get(param);
+  if (value === 'reset') session.remove(OVERRIDES_KEY);
+  const stored = storedOverrides(session);
+  if (value && value !== 'reset') {
+    for (const pair of value.split(',')) {
+      const [feature, variant] = pair.split(':');
+      if (feature && (variant === 'stable' || variant === 'canary')) stored[feature] = variant;
+    }
+    session.set(OVERRIDES_KEY, JSON.stringify(stored));
+  }
+  return stored;
+}
+
+/** Sets or clears (null) one override for this tab; returns the tab's overrides. */
+export function storeOverride(session: SafeStorage, feature: string, variant: Variant | null): Overrides {
+  const stored = storedOverrides(session);
+  if (variant) stored[feature] = variant;
+  else delete stored[feature];
+  session.set(OVERRIDES_KEY, JSON.stringify(stored));
+  return stored;
+}
+
+function storedOverrides(session: SafeStorage): Overrides {
+  try {
+    const parsed: unknown = JSON.parse(session.get(OVERRIDES_KEY) ?? '{}');
+    return Object.assign(Object.create(null) as Overrides, parsed);
+  } catch {
+    return Object.create(null) as Overrides;
+  }
+}
