@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import commonjs from '@rollup/plugin-commonjs';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -12,16 +11,15 @@ const onwarn = (warning, warn) => {
   warn(warning);
 };
 
-const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false });
+const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false, allowJs: false });
 
 /** Writes dist/canary-config.schema.json from the zod schema that the ESM build exports. */
 const jsonSchema = () => ({
   name: 'json-schema',
   async writeBundle() {
-    const { configSchema } = await import(`${pathToFileURL('dist/index.js').href}?t=${Date.now()}`);
-    const { toJSONSchema } = await import('zod/mini');
+    const { toJsonSchema } = await import(`${pathToFileURL('dist/index.js').href}?t=${Date.now()}`);
     const schema = {
-      ...toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }),
+      ...toJsonSchema(),
       $id: 'https://unpkg.com/client-canary/dist/canary-config.schema.json',
       title: 'client-canary config (canary-config.json), version 1',
     };
@@ -49,7 +47,7 @@ export default [
       sourcemap: true,
       plugins: [terser({ ecma: 2020, module: false, compress: { passes: 3 }, format: { comments: false } })],
     },
-    plugins: [resolve({ browser: true }), commonjs(), ts()],
+    plugins: [resolve({ browser: true }), ts()],
     onwarn,
   },
   {

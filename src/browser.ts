@@ -4,7 +4,8 @@
  */
 import { createCanary, type CanaryClient, type CanaryOptions } from './client';
 
-export * from './index';
+// window.ClientCanary: the npm API, less the JSON Schema generator (the package ships its output).
+export { bucketOf, CanaryError, configSchema, createCanary, decide, effectivePercentage, parseConfig } from './index';
 
 type Queued = (client: CanaryClient) => void;
 
@@ -19,12 +20,9 @@ function start(script: HTMLScriptElement | null): CanaryClient {
   const data = script?.dataset ?? {};
   const complain = (message: string) => console.error(`client-canary: ${message}`);
   const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean);
-  const ms = (name: 'timeout' | 'maxAge') => {
-    const value = data[name];
-    if (value === undefined) return undefined;
-    if (/^\d+$/.test(value)) return Number(value);
-    complain(`data-${name === 'maxAge' ? 'max-age' : name}="${value}" is not a number of milliseconds; write e.g. data-${name === 'maxAge' ? 'max-age="60000"' : 'timeout="1500"'}. Using the default.`);
-    return undefined;
+  const ms = (attribute: string, value: string | undefined): number | undefined => {
+    if (value === undefined || /^\d+$/.test(value)) return value === undefined ? value : Number(value);
+    complain(`${attribute}="${value}" is not a number of milliseconds: write e.g. ${attribute}="1500". Using the default.`);
   };
   const load = list(data.load);
   const fallbackUrls = list(data.fallback);
@@ -33,8 +31,8 @@ function start(script: HTMLScriptElement | null): CanaryClient {
   const options: CanaryOptions = {
     configUrl: data.config ?? '',
     userId: data.userId,
-    timeoutMs: ms('timeout'),
-    maxAgeMs: ms('maxAge'),
+    timeoutMs: ms('data-timeout', data.timeout),
+    maxAgeMs: ms('data-max-age', data.maxAge),
     allowedOrigins: list(data.allowedOrigins),
     beaconUrl: data.beacon,
     overrideParam: data.overrideParam,

@@ -1,7 +1,7 @@
 import { fetchConfig } from './config/fetch';
 import { readCache, writeCache, type CachedConfig } from './config/cache';
 import type { Asset, CanaryConfig, FlagValue } from './config/schema';
-import { decide, type Attributes, type Decision, type Variant } from './decide/decide';
+import { decide, hasOwn, type Attributes, type Decision, type Variant } from './decide/decide';
 import { CanaryError } from './errors';
 import { createEmitter, type EventName, type Listener } from './events/emitter';
 import { createBeacon } from './events/beacon';
@@ -72,7 +72,10 @@ export interface CanaryClient {
   debug(): void;
 }
 
-const hasOwn = (object: object | undefined, key: string) => !!object && Object.prototype.hasOwnProperty.call(object, key);
+const merge = (results: AssetResult[]): AssetResult => {
+  const pick = (key: 'loaded' | 'failed' | 'refused') => results.flatMap((r) => r[key]);
+  return { ok: results.every((r) => r.ok), loaded: pick('loaded'), failed: pick('failed'), refused: pick('refused') };
+};
 
 /**
  * Starts the client of a page: decides from a fresh cached config at once (no network on the
@@ -128,7 +131,8 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     const d = decideNow(feature);
     if (settled && !exposed.has(feature)) {
       exposed.add(feature);
-      const event = { feature, variant: d.variant, reason: d.reason, bucket: d.bucket, percentage: d.percentage, revision: d.revision, userId };
+      const { userIdSource: _source, error: _error, ...decision } = d;
+      const event = { ...decision, userId };
       emitter.emit('exposure', event);
       beacon?.('exposure', event);
     }
@@ -193,21 +197,12 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     if (d.variant === 'stable') return insertAll(spec?.stable?.assets, configUrl);
     const canary = await insertAll(spec?.canary?.assets, configUrl, feature);
     if (canary.ok) return canary;
-    failCanary(feature, new CanaryError('asset-load', `canary assets of "${feature}" failed to load; using stable: ${[...canary.failed, ...canary.refused].join(', ')}`, { feature }));
-    const stable = await insertAll(spec?.stable?.assets, configUrl);
-    return { ...stable, ok: false, failed: [...canary.failed, ...stable.failed], refused: [...canary.refused, ...stable.refused] };
+    failCanary(feature, new CanaryError('asset-load', `canary assets of "${feature}" failed; stable loads instead`, { feature }));
+    return merge([canary, await insertAll(spec?.stable?.assets, configUrl)]);
   };
 
-  const loadAssets = async (feature?: string): Promise<AssetResult> => {
-    const features = feature !== undefined ? [feature] : Object.keys(config?.features ?? options.fallback ?? {});
-    const results = await Promise.all(features.map(loadFeature));
-    return {
-      ok: results.every((r) => r.ok),
-      loaded: results.flatMap((r) => r.loaded),
-      failed: results.flatMap((r) => r.failed),
-      refused: results.flatMap((r) => r.refused),
-    };
-  };
+  const loadAssets = async (feature?: string): Promise<AssetResult> =>
+    merge(await Promise.all((feature !== undefined ? [feature] : Object.keys(config?.features ?? options.fallback ?? {})).map(loadFeature)));
 
   const settle = () => {
     settled = true;
@@ -279,7 +274,7 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     loadAssets: (feature) =>
       loadAssets(feature).catch((cause) => {
         report(new CanaryError('asset-load', `could not load assets: ${String(cause)}`, { cause }));
-        return { ok: false, loaded: [], failed: [], refused: [] };
+        return { ...merge([]), ok: false };
       }),
     override: (feature, variant) =>
       safely(() => {

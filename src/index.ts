@@ -2,7 +2,7 @@ export { createCanary } from './client';
 export type { AssetResult, CanaryClient, CanaryOptions } from './client';
 export { parseConfig } from './config/parse';
 export type { ConfigError, ParseResult } from './config/parse';
-export { configSchema } from './config/schema';
+export { configSchema, toJsonSchema } from './config/schema';
 export type { Asset, CanaryConfig, FeatureConfig, FlagValue, Ramp, VariantConfig } from './config/schema';
 export { bucketOf } from './decide/bucket';
 export { decide } from './decide/decide';

@@ -12,7 +12,7 @@ export type Overrides = Record<string, Variant>;
 export function readOverrides(session: SafeStorage, search: string, param: string): Overrides {
   const value = new URLSearchParams(search).get(param);
   if (value === 'reset') session.remove(OVERRIDES_KEY);
-  const stored = storedOverrides(session);
+  const stored = session.object<Overrides>(OVERRIDES_KEY);
   if (value && value !== 'reset') {
     for (const pair of value.split(',')) {
       const [feature, variant] = pair.split(':');
@@ -25,18 +25,9 @@ export function readOverrides(session: SafeStorage, search: string, param: strin
 
 /** Sets or clears (null) one override for this tab; returns the tab's overrides. */
 export function storeOverride(session: SafeStorage, feature: string, variant: Variant | null): Overrides {
-  const stored = storedOverrides(session);
+  const stored = session.object<Overrides>(OVERRIDES_KEY);
   if (variant) stored[feature] = variant;
   else delete stored[feature];
   session.set(OVERRIDES_KEY, JSON.stringify(stored));
   return stored;
-}
-
-function storedOverrides(session: SafeStorage): Overrides {
-  try {
-    const parsed: unknown = JSON.parse(session.get(OVERRIDES_KEY) ?? '{}');
-    return Object.assign(Object.create(null) as Overrides, parsed);
-  } catch {
-    return Object.create(null) as Overrides;
-  }
 }

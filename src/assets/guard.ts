@@ -17,7 +17,7 @@ export interface Guard {
 
 export function createGuard(storage: SafeStorage, limit: number): Guard {
   // Read once: storage that refuses writes still guards this page, from memory.
-  const pins = read(storage);
+  const pins = storage.object<Pins>(GUARD_KEY);
   return {
     trip(feature, revision = '') {
       const entry = pins[feature];
@@ -30,13 +30,4 @@ export function createGuard(storage: SafeStorage, limit: number): Guard {
       return Object.keys(pins).filter((f) => pins[f]!.revision === revision && pins[f]!.count >= limit);
     },
   };
-}
-
-function read(storage: SafeStorage): Pins {
-  try {
-    const pins: unknown = JSON.parse(storage.get(GUARD_KEY) ?? '{}');
-    return pins && typeof pins === 'object' ? Object.assign(Object.create(null) as Pins, pins) : {};
-  } catch {
-    return {};
-  }
 }

@@ -15,13 +15,9 @@ export const cacheKey = (configUrl: string): string => `client-canary:config:${c
 
 /** The cached config, re-validated (storage is writable by anyone on the origin), or undefined. */
 export function readCache(storage: SafeStorage, configUrl: string): CachedConfig | undefined {
-  try {
-    const entry = JSON.parse(storage.get(cacheKey(configUrl)) ?? 'null') as CachedConfig | null;
-    const parsed = entry && typeof entry.fetchedAt === 'number' ? parseConfig(entry.config) : undefined;
-    return parsed?.ok ? { config: parsed.config, fetchedAt: entry!.fetchedAt, serverDate: entry!.serverDate } : undefined;
-  } catch {
-    return undefined;
-  }
+  const entry = storage.object<Partial<CachedConfig>>(cacheKey(configUrl));
+  const parsed = typeof entry.fetchedAt === 'number' ? parseConfig(entry.config) : undefined;
+  return parsed?.ok ? { config: parsed.config, fetchedAt: entry.fetchedAt!, serverDate: entry.serverDate } : undefined;
 }
 
 export function writeCache(storage: SafeStorage, configUrl: string, entry: CachedConfig): boolean {

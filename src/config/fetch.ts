@@ -53,25 +53,9 @@ export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs:
   }
 }
 
-/** The body as text, or undefined past the cap; reads no further than the cap. */
+/** The body as text, or undefined past the cap (announced by Content-Length, or found once read). */
 async function readCapped(response: Response): Promise<string | undefined> {
   if (Number(response.headers.get('content-length')) > MAX_CONFIG_BYTES) return undefined;
-  const reader = response.body?.getReader();
-  if (!reader) {
-    const text = await response.text();
-    return text.length > MAX_CONFIG_BYTES ? undefined : text;
-  }
-  const chunks: BlobPart[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > MAX_CONFIG_BYTES) {
-      void reader.cancel();
-      return undefined;
-    }
-    chunks.push(value as Uint8Array<ArrayBuffer>);
-  }
-  return new Blob(chunks).text();
+  const text = await response.text();
+  return new Blob([text]).size > MAX_CONFIG_BYTES ? undefined : text;
 }

@@ -58,27 +58,17 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 // zod/mini's own message is only "Invalid input": these say what to write instead, without
-// echoing the input (which may be 10 MB).
+// echoing the input (which may be 10 MB). Our rules (schema.ts) carry their own expectation.
 function describe(issue: z.core.$ZodIssue, input: unknown): string {
-  const custom = issue.message !== 'Invalid input' ? issue.message : undefined;
   switch (issue.code) {
     case 'invalid_type':
       return input === undefined ? `is required: expected ${issue.expected}` : `expected ${issue.expected}, got ${typeOf(input)}`;
-    case 'invalid_value':
-      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
-    case 'too_big':
-    case 'too_small': {
-      const big = issue.code === 'too_big';
-      const limit = big ? issue.maximum : issue.minimum;
-      const what = issue.origin === 'number' ? 'a number' : issue.origin === 'array' ? 'a list of length' : 'a length';
-      return `expected ${what} ${big ? 'at most' : 'at least'} ${String(limit)}`;
-    }
     case 'unrecognized_keys':
       return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')} (check the spelling)`;
     case 'invalid_key':
-      return `invalid name: expected ${issue.issues[0]?.message ?? 'a valid name'}`;
+      return `invalid name: expected ${issue.issues[0]?.message}`;
     default:
-      return `expected ${custom ?? 'a valid value'}`;
+      return `expected ${issue.message}`;
   }
 }
 

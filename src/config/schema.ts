@@ -9,41 +9,57 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** `<number><unit>`, unit one of ms, s, m, h, d. */
 export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 
-// An absolute http(s) URL, or a relative one (resolved against the config URL). Any other scheme,
-// and any whitespace or control character (which URL parsers strip: "java\nscript:"), is refused.
-const URL_PATTERN = /^(?:https?:|(?![A-Za-z][A-Za-z\d+.-]*:))[^\s\0-\x1f\x7f]+$/i;
+// An absolute http(s) URL, or a relative one (resolved against the config URL), of at most 2048
+// characters. Any other scheme, and any whitespace or control character (which URL parsers strip:
+// "java\nscript:"), is refused.
+const URL_PATTERN = /^(?=[^]{1,2048}$)(?:[Hh][Tt][Tt][Pp][Ss]?:|(?![A-Za-z][A-Za-z\d+.-]*:))[^\s\0-\x1f\x7f]+$/;
 
 const ISO_PATTERN = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)$/;
 
-/** A check with our own message; zod/mini's `refine` costs ten times the bytes of `check`. */
-const rule = <T>(test: (value: T) => boolean, expected: string) =>
-  z.check<T>((payload) => {
-    if (!test(payload.value)) payload.issues.push({ code: 'custom', message: expected, input: payload.value });
-  });
+/** What a rule means in JSON Schema terms, for the shipped schema file (see `toJsonSchema`). */
+type JsonFragment = Record<string, unknown>;
 
-const name = () =>
-  z.string().check(z.regex(NAME_PATTERN, 'a name of 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit'));
+/**
+ * One constraint, with our own message and its JSON Schema form. zod/mini's `regex`, `gte`,
+ * `enum` and `literal` each bring their own code into the script-tag bundle; this brings none.
+ */
+const rule = <T>(test: (value: T) => boolean, expected: string, json?: JsonFragment) =>
+  Object.assign(
+    z.check<T>((payload) => {
+      if (!test(payload.value)) payload.issues.push({ code: 'custom', message: expected, input: payload.value });
+    }),
+    { json },
+  );
 
-// Length caps as patterns: `regex` is already in the bundle, `maxLength` would add to it.
-const text = (max: number) => z.string().check(z.regex(new RegExp(`^[^]{0,${max}}$`), `a text of at most ${max} characters`));
+const pattern = (re: RegExp, expected: string) => z.string().check(rule<string>((s) => re.test(s), expected, { pattern: re.source }));
+
+/** A string that is one of `values`, typed as their union. */
+const oneOf = <T extends string>(...values: T[]) =>
+  z.string().check(rule<string>((s) => values.includes(s as T), values.map((v) => JSON.stringify(v)).join(' or '), { enum: values })) as unknown as z.ZodMiniType<T>;
+
+const name = () => pattern(NAME_PATTERN, 'a name of 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+const text = (max: number) => z.string().check(rule<string>((s) => s.length <= max, `a text of at most ${max} characters`, { maxLength: max }));
 
 const percentage = z.number().check(
-  z.gte(0),
-  z.lte(100),
-  rule<number>((p) => Math.abs(p * 100 - Math.round(p * 100)) < 1e-6, 'a percentage with at most 2 decimals (0.01 % steps)'),
+  rule<number>((p) => p >= 0 && p <= 100 && Math.abs(p * 100 - Math.round(p * 100)) < 1e-6, 'a percentage from 0 to 100 with at most 2 decimals', {
+    minimum: 0,
+    maximum: 100,
+    multipleOf: 0.01,
+  }),
 );
 
-const duration = z.string().check(z.regex(DURATION_PATTERN, 'a duration such as "500ms", "30s", "10m", "2h" or "1d"'));
+const duration = pattern(DURATION_PATTERN, 'a duration such as "500ms", "30s", "10m", "2h" or "1d"');
 
-const url = z.string().check(z.regex(URL_PATTERN, 'an http(s) URL or a URL relative to the config file'));
+const url = pattern(URL_PATTERN, 'an http(s) URL, or one relative to the config file, of at most 2048 characters');
 
 const asset = z.union([
   url,
   z.strictObject({
     url,
-    type: z.optional(z.enum(['script', 'module', 'style'])),
+    type: z.optional(oneOf('script', 'module', 'style')),
     integrity: z.optional(text(512)),
-    crossorigin: z.optional(z.enum(['anonymous', 'use-credentials'])),
+    crossorigin: z.optional(oneOf('anonymous', 'use-credentials')),
   }),
 ]);
 
@@ -55,13 +71,13 @@ const variant = z.strictObject({
 });
 
 const ramp = z.strictObject({
-  start: z.string().check(
-    rule<string>((start) => ISO_PATTERN.test(start) && !Number.isNaN(Date.parse(start)), 'an ISO 8601 date-time with a zone, such as "2026-11-26T10:00:00Z"'),
+  start: pattern(ISO_PATTERN, 'an ISO 8601 date-time with a zone, such as "2026-11-26T10:00:00Z"').check(
+    rule<string>((start) => !Number.isNaN(Date.parse(start)), 'a date-time that exists'),
   ),
   steps: z
     .array(z.strictObject({ after: duration, percentage }))
     .check(
-      rule<{ after: string }[]>((steps) => steps.length > 0, 'at least one step'),
+      rule<unknown[]>((steps) => steps.length > 0, 'at least one step', { minItems: 1 }),
       rule<{ after: string }[]>(
         (steps) => steps.every((step, i) => i === 0 || durationMs(step.after) > durationMs(steps[i - 1]!.after)),
         'steps in order: each "after" later than the one before',
@@ -77,7 +93,7 @@ const feature = z.strictObject({
   salt: z.optional(text(256)),
   allow: z.optional(z.array(text(256))),
   deny: z.optional(z.array(text(256))),
-  match: z.optional(z.record(name(), z.array(z.union([text(256), z.number(), z.boolean()])))),
+  match: z.optional(z.record(name(), z.array(flagValue))),
   ramp: z.optional(ramp),
   stable: z.optional(variant),
   canary: z.optional(variant),
@@ -89,10 +105,10 @@ const feature = z.strictObject({
  */
 export const configSchema = z.strictObject({
   $schema: z.optional(text(2048)),
-  version: z.literal(1),
+  version: z.number().check(rule<number>((v) => v === 1, '1', { const: 1 })) as unknown as z.ZodMiniType<1>,
   revision: z.optional(text(256)),
   features: z.record(name(), feature).check(
-    z.check((payload) => {
+    z.check<Record<string, z.output<typeof feature>>>((payload) => {
       const features = payload.value;
       const owner: Record<string, string> = Object.create(null);
       for (const f in features) {
@@ -130,4 +146,17 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864
 export function durationMs(duration: string): number {
   const m = DURATION_PATTERN.exec(duration);
   return m ? Number(m[1]) * UNIT_MS[m[2]!]! : NaN;
+}
+
+/**
+ * The JSON Schema (draft 2020-12) of the config, for editors (`$schema`) and the shipped
+ * `canary-config.schema.json`: zod's own output plus the JSON form of each of our rules.
+ */
+export function toJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configSchema, {
+    io: 'input',
+    override: ({ zodSchema, jsonSchema }) => {
+      for (const check of (zodSchema._zod.def as { checks?: { json?: JsonFragment }[] }).checks ?? []) Object.assign(jsonSchema, check.json);
+    },
+  });
 }

@@ -39,7 +39,8 @@ export interface DecideContext {
   guarded?: readonly string[];
 }
 
-const hasOwn = (object: object | undefined, key: string): boolean => !!object && Object.prototype.hasOwnProperty.call(object, key);
+/** An own property: config and override maps come from JSON, where `constructor` is just a name. */
+export const hasOwn = (object: object | undefined, key: string): boolean => !!object && Object.prototype.hasOwnProperty.call(object, key);
 
 /**
  * Decides one feature for one user: pure, the same answer in the browser, the CLI and a server.
@@ -56,7 +57,7 @@ export function decide(config: CanaryConfig | null | undefined, feature: string,
     variant: 'stable',
     reason: !config ? 'fallback' : spec ? 'rollout' : 'unknown',
     bucket: spec ? bucketOf(spec.salt ?? feature, userId) : null,
-    percentage: spec ? effectivePercentage(spec, context.now ?? Date.now()) : 0,
+    percentage: spec ? effectivePercentage(spec, context.now) : 0,
     revision: config?.revision,
     userIdSource: context.userIdSource ?? 'option',
   };

@@ -2,9 +2,10 @@ import { durationMs, type FeatureConfig } from '../config/schema';
 
 /**
  * The percentage in force at `now` (epoch ms): with a ramp, the percentage of the last step whose
- * `start + after` has passed, 0 before the first step; otherwise the feature's `percentage`.
+ * `start + after` has passed, 0 before the first step; otherwise the feature's `percentage`
+ * (default 0). `now` defaults to the clock, and is only read for a ramp.
  */
-export function effectivePercentage(feature: FeatureConfig, now: number): number {
+export function effectivePercentage(feature: FeatureConfig, now: number = Date.now()): number {
   const ramp = feature.ramp;
   if (!ramp) return feature.percentage ?? 0;
   const start = Date.parse(ramp.start);

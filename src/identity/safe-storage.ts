@@ -4,6 +4,8 @@ export interface SafeStorage {
   /** false when the browser refused the write. */
   set(key: string, value: string): boolean;
   remove(key: string): void;
+  /** The stored JSON object under `key` (on a null prototype), or an empty one when missing or broken. */
+  object<T extends object>(key: string): T;
 }
 
 /**
@@ -23,5 +25,10 @@ export function safeStorage(find: () => Storage | null | undefined): SafeStorage
     get: (key) => attempt((s) => s.getItem(key), null),
     set: (key, value) => attempt((s) => (s.setItem(key, value), true), false),
     remove: (key) => attempt((s) => s.removeItem(key), undefined),
+    object: <T extends object>(key: string): T =>
+      attempt((s) => {
+        const value: unknown = JSON.parse(s.getItem(key) ?? '{}');
+        return Object.assign(Object.create(null) as T, value && typeof value === 'object' ? value : {});
+      }, Object.create(null) as T),
   };
 }

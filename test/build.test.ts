@@ -1,0 +1,72 @@
+// Checks the built package (npm test builds first): the five files, imports of the ESM and CJS
+// builds by package name, and the script-tag bundle running in a DOM.
+// @vitest-environment happy-dom
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { describe, expect, it, vi } from 'vitest';
+import example from './fixtures/spec-example.json';
+
+// vitest runs from the package root; under happy-dom, import.meta.url is not a file URL.
+const dist = (file: string) => resolve('dist', file);
+const node = (args: string[]) => execFileSync(process.execPath, args, { encoding: 'utf8' });
+
+describe('the build', () => {
+  it('writes the ESM, CJS, types, script-tag and JSON Schema files', () => {
+    for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'client-canary.min.js', 'canary-config.schema.json']) expect(existsSync(dist(file)), file).toBe(true);
+  });
+
+  it('imports by package name as ESM and as CJS, with the same buckets', () => {
+    const esm = node(['--input-type=module', '-e', "import { bucketOf, createCanary } from 'client-canary'; console.log(typeof createCanary, bucketOf('app', 'user-42'))"]);
+    const cjs = node(['-e', "const { bucketOf, createCanary } = require('client-canary'); console.log(typeof createCanary, bucketOf('app', 'user-42'))"]);
+    expect(esm.trim()).toBe('function 7142');
+    expect(cjs.trim()).toBe(esm.trim());
+  });
+
+  it('rolls the types into one .d.ts that names the public API', () => {
+    const types = readFileSync(dist('index.d.ts'), 'utf8');
+    for (const name of ['createCanary', 'parseConfig', 'bucketOf', 'decide', 'configSchema', 'CanaryOptions', 'CanaryClient', 'Decision']) expect(types).toContain(name);
+    expect(types).not.toMatch(/from '\.\//);
+  });
+
+  it('ships a JSON Schema that editors can use: the spec example passes, typos and bad values do not', () => {
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(dist('canary-config.schema.json'), 'utf8')));
+    expect(validate(example)).toBe(true);
+    const withApp = (app: object) => ({ version: 1, features: { app } });
+    expect(validate(withApp({ percentag: 5 }))).toBe(false);
+    expect(validate(withApp({ percentage: 101 }))).toBe(false);
+    expect(validate(withApp({ percentage: 1.234 }))).toBe(false);
+    expect(validate(withApp({ stable: { assets: ['javascript:alert(1)'] } }))).toBe(false);
+    expect(validate(withApp({ canary: { assets: [{ url: 'a.js', type: 'wasm' }] } }))).toBe(false);
+    expect(validate({ version: 2, features: {} })).toBe(false);
+  });
+
+  it('keeps eval, new Function and innerHTML out of the script-tag bundle', () => {
+    const code = readFileSync(dist('client-canary.min.js'), 'utf8');
+    expect(code).not.toMatch(/\beval\(|new Function|Function\(|innerHTML/);
+  });
+});
+
+describe('the script-tag bundle in a DOM', () => {
+  it('defines ClientCanary, starts window.clientCanary and runs queued callbacks', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const queued: unknown[] = [];
+    const w = window as unknown as Record<string, unknown>;
+    w.clientCanaryQueue = [(client: unknown) => queued.push(client)];
+    (0, eval)(readFileSync(dist('client-canary.min.js'), 'utf8'));
+    const api = w.ClientCanary as typeof import('../src/index');
+    expect(Object.keys(api).sort()).toEqual(['CanaryError', 'bucketOf', 'configSchema', 'createCanary', 'decide', 'effectivePercentage', 'parseConfig']);
+    expect(api.bucketOf('app', 'user-42')).toBe(7142);
+    expect(queued).toEqual([w.clientCanary]);
+    (w.clientCanaryQueue as { push(cb: (c: unknown) => void): void }).push((client) => queued.push(client));
+    expect(queued).toHaveLength(2);
+    // Evaluated without a script element: no data-config, so it says what to write and stays stable.
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('data-config="https://'));
+    const client = w.clientCanary as import('../src/index').CanaryClient;
+    await client.ready();
+    expect(client.decide('app').reason).toBe('fallback');
+  });
+});

@@ -1,0 +1,125 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/parse';
+import example from '../fixtures/spec-example.json';
+
+type Json = Record<string, unknown>;
+const withApp = (app: Json): unknown => ({ version: 1, features: { app } });
+const errorsOf = (json: unknown) => {
+  const result = parseConfig(json);
+  if (result.ok) throw new Error('expected the config to be rejected');
+  return result.errors;
+};
+
+describe('parseConfig', () => {
+  it('accepts the example config of the spec, $schema included', () => {
+    const result = parseConfig(example);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.config.features.app!.ramp!.steps).toHaveLength(3);
+  });
+
+  it('accepts a minimal config and leaves defaults to the decision', () => {
+    expect(parseConfig({ version: 1, features: {} })).toEqual({ ok: true, config: { version: 1, features: {} } });
+  });
+
+  it.each([
+    ['a wrong version', { version: 2, features: {} }, 'version', 'expected 1'],
+    ['missing features', { version: 1 }, 'features', 'is required'],
+    ['a percentage as text', withApp({ percentage: '5' }), 'features.app.percentage', 'expected number, got string'],
+    ['a percentage over 100', withApp({ percentage: 101 }), 'features.app.percentage', 'a percentage from 0 to 100'],
+    ['a negative percentage', withApp({ percentage: -1 }), 'features.app.percentage', 'a percentage from 0 to 100'],
+    ['a percentage with 3 decimals', withApp({ percentage: 1.234 }), 'features.app.percentage', 'at most 2 decimals'],
+    ['a typo in a key', withApp({ percentag: 5 }), 'features.app', 'unknown key "percentag"'],
+    ['a typo at the top', { version: 1, features: {}, revison: 'x' }, '(top level)', 'unknown key "revison"'],
+    ['a bad feature name', { version: 1, features: { 'my app': {} } }, 'features.my app', 'invalid name'],
+    ['a javascript: asset', withApp({ stable: { assets: ['javascript:alert(1)'] } }), 'features.app.stable.assets[0]', 'http(s) URL'],
+    ['a data: asset', withApp({ canary: { assets: [{ url: 'data:text/javascript,1' }] } }), 'features.app.canary.assets[0].url', 'http(s) URL'],
+    ['a URL with a newline', withApp({ stable: { assets: ['java\nscript:alert(1)'] } }), 'features.app.stable.assets[0]', 'http(s) URL'],
+    ['an asset of unknown type', withApp({ stable: { assets: [{ url: 'a.js', type: 'wasm' }] } }), 'features.app.stable.assets[0].type', '"script" or "module" or "style"'],
+    ['an asset object without url', withApp({ stable: { assets: [{ type: 'module' }] } }), 'features.app.stable.assets[0].url', 'is required'],
+    ['an asset that is a number', withApp({ stable: { assets: [5] } }), 'features.app.stable.assets[0]', 'expected string or object, got number'],
+    ['a null flag', withApp({ stable: { flags: { a: null } } }), 'features.app.stable.flags.a', 'expected boolean or number or string, got null'],
+    ['a bad duration', withApp({ ramp: { start: '2026-11-26T10:00:00Z', steps: [{ after: '5 min', percentage: 5 }] } }), 'features.app.ramp.steps[0].after', 'a duration such as'],
+    ['a start without a zone', withApp({ ramp: { start: '2026-11-26T10:00:00', steps: [{ after: '0m', percentage: 5 }] } }), 'features.app.ramp.start', 'ISO 8601'],
+    ['an impossible start date', withApp({ ramp: { start: '2026-13-45T10:00:00Z', steps: [{ after: '0m', percentage: 5 }] } }), 'features.app.ramp.start', 'a date-time that exists'],
+    ['ramp steps out of order', withApp({ ramp: { start: '2026-11-26T10:00:00Z', steps: [{ after: '1h', percentage: 5 }, { after: '30m', percentage: 50 }] } }), 'features.app.ramp.steps', 'in order'],
+    ['a ramp without steps', withApp({ ramp: { start: '2026-11-26T10:00:00Z', steps: [] } }), 'features.app.ramp.steps', 'at least one step'],
+    ['a disabled flag as text', withApp({ enabled: 'false' }), 'features.app.enabled', 'expected boolean, got string'],
+  ])('rejects %s, naming the path and what was expected', (_name, json, path, message) => {
+    const errors = errorsOf(json);
+    expect(errors).toContainEqual({ path, message: expect.stringContaining(message) });
+  });
+
+  it('rejects a flag declared by two features, naming both', () => {
+    const json = { version: 1, features: { a: { stable: { flags: { checkout: false } } }, b: { canary: { flags: { checkout: true } } } } };
+    expect(errorsOf(json)).toEqual([{ path: 'features.b.canary.flags.checkout', message: expect.stringMatching(/"checkout" is already declared by feature "a"/) }]);
+  });
+
+  it('allows one feature to declare a flag in both variants', () => {
+    expect(parseConfig(withApp({ stable: { flags: { x: false } }, canary: { flags: { x: true } } })).ok).toBe(true);
+  });
+
+  it('reports every error at once, not only the first', () => {
+    expect(errorsOf(withApp({ percentage: 101, enabled: 1, salt: 5 }))).toHaveLength(3);
+  });
+
+  it('accepts relative and protocol-relative asset URLs, resolved later against the config URL', () => {
+    expect(parseConfig(withApp({ stable: { assets: ['app/1.4.0/app.js', '/x.css', '//cdn.example.com/a.js', 'http://a.example/b.mjs'] } })).ok).toBe(true);
+  });
+});
+
+describe('parseConfig on hostile input', () => {
+  it('never throws and always returns a result, whatever it is given', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.jsonValue().map((v) => ({ version: 1, features: { app: v } }))), (input) => {
+        const result = parseConfig(input);
+        expect(typeof result.ok).toBe('boolean');
+        if (!result.ok) for (const e of result.errors) expect(typeof e.path === 'string' && e.message.length > 0).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('does not pollute prototypes through __proto__ keys, and returns a clean object', () => {
+    const inputs = [
+      '{"version":1,"features":{},"__proto__":{"polluted":1}}',
+      '{"version":1,"features":{"__proto__":{"polluted":1}}}',
+      '{"version":1,"features":{"app":{"match":{"__proto__":["x"]},"stable":{"flags":{"__proto__":1,"constructor":2}}}}}',
+      '{"version":1,"features":{"app":{"__proto__":{"percentage":100}}}}',
+    ];
+    for (const text of inputs) {
+      const result = parseConfig(JSON.parse(text));
+      if (result.ok) {
+        expect(Object.getPrototypeOf(result.config)).toBe(Object.prototype);
+        const app = result.config.features.app;
+        if (app) {
+          expect(Object.getPrototypeOf(app)).toBe(Object.prototype);
+          expect(app.percentage).toBeUndefined();
+          expect(Object.getPrototypeOf(app.match ?? {})).toBe(Object.prototype);
+          expect(Object.getPrototypeOf(app.stable?.flags ?? {})).toBe(Object.prototype);
+        }
+      }
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).percentage).toBeUndefined();
+  });
+
+  it('rejects a 10 MB string without echoing it back', () => {
+    const huge = 'x'.repeat(10 * 1024 * 1024);
+    for (const json of [{ version: 1, revision: huge, features: {} }, withApp({ salt: huge }), withApp({ stable: { assets: [`https://a.example/${huge}`] } })]) {
+      const errors = errorsOf(json);
+      expect(errors.length).toBeGreaterThan(0);
+      expect(JSON.stringify(errors).length).toBeLessThan(1000);
+    }
+  });
+
+  it('survives deep nesting', () => {
+    let deep: unknown = {};
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const result = parseConfig({ version: 1, features: { app: deep } });
+    expect(result.ok).toBe(false);
+    let deepArray: unknown = [];
+    for (let i = 0; i < 100_000; i++) deepArray = [deepArray];
+    expect(parseConfig(deepArray).ok).toBe(false);
+  });
+});
