@@ -13,6 +13,12 @@ const onwarn = (warning, warn) => {
 
 const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false, allowJs: false });
 
+/** The script-tag build leaves out the JSON Schema form of the config rules (src/config/build-flags.ts). */
+const scriptTagFlags = () => ({
+  name: 'script-tag-flags',
+  load: (id) => (id.endsWith('/src/config/build-flags.ts') ? 'export const WITH_JSON_SCHEMA = false;' : null),
+});
+
 /** Writes dist/canary-config.schema.json from the zod schema that the ESM build exports. */
 const jsonSchema = () => ({
   name: 'json-schema',
@@ -47,7 +53,7 @@ export default [
       sourcemap: true,
       plugins: [terser({ ecma: 2020, module: false, compress: { passes: 3 }, format: { comments: false } })],
     },
-    plugins: [resolve({ browser: true }), ts()],
+    plugins: [scriptTagFlags(), resolve({ browser: true }), ts()],
     onwarn,
   },
   {

@@ -44,6 +44,8 @@ export async function startBucketServer(options = {}) {
   const counts = new Map();
   /** @type {{ path: string, body: string, type: string | undefined }[]} */
   const posts = [];
+  /** @type {{ method: string, path: string, at: number }[]} */
+  const log = [];
 
   const find = async (path) => {
     const object = objects.get(path);
@@ -64,6 +66,7 @@ export async function startBucketServer(options = {}) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     counts.set(path, (counts.get(path) ?? 0) + 1);
+    log.push({ method: req.method ?? 'GET', path, at: Date.now() });
     if (options.log) console.log(`${req.method} ${path}`);
     const fault = faults.get(path) ?? {};
     const headers = { ...(fault.headers ?? {}) };
@@ -132,6 +135,8 @@ export async function startBucketServer(options = {}) {
     },
     count: (path) => counts.get(path) ?? 0,
     resetCounts: () => counts.clear(),
+    /** Every request in order of arrival. */
+    log,
     posts,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve(undefined)); }),
   };

@@ -109,6 +109,8 @@ export function createCanary(options: CanaryOptions): CanaryClient {
   const inserted = new Map<string, Promise<boolean>>();
   // Canary asset URL → feature, to recognise uncaught errors thrown by canary code.
   const canaryUrls = new Map<string, string>();
+  // Features whose canary assets failed on this page: stable assets run, so they decide stable.
+  const failedOver: string[] = [];
 
   const report = (error: CanaryError) => {
     console.warn(`client-canary: ${error.message}`);
@@ -123,7 +125,7 @@ export function createCanary(options: CanaryOptions): CanaryClient {
       attributes: options.attributes,
       now: now() + clockOffset,
       overrides,
-      guarded: guard.pinned(config?.revision),
+      guarded: [...guard.pinned(config?.revision), ...failedOver],
     });
 
   // A decision that the page acts on: the first use of each feature is an exposure.
@@ -139,9 +141,9 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     return d;
   };
 
+  // Reported while counting towards the guard's limit; a canary throwing in a loop says it once.
   const failCanary = (feature: string, error: CanaryError) => {
-    guard.trip(feature, config?.revision);
-    report(error);
+    if (guard.trip(feature, config?.revision)) report(error);
   };
 
   const apply = (entry: CachedConfig) => {
@@ -149,12 +151,15 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     clockOffset = entry.serverDate === undefined ? 0 : entry.serverDate - entry.fetchedAt;
   };
 
-  const refresh = async (): Promise<void> => {
+  // `keep`: only cache what was fetched, for the next page load. The warm start's background
+  // refresh keeps this page on the config its assets were chosen by; polling and refresh() apply.
+  const refresh = async (keep?: boolean): Promise<void> => {
     const result = await fetchConfig(configUrl, options.fetch ?? fetch.bind(globalThis), timeoutMs);
     if (result.ok) {
       const entry = { ...result.value, fetchedAt: now() };
       const previous = config;
       if (!writeCache(storage, configUrl, entry)) report(new CanaryError('storage', 'the config could not be cached: storage refused the write'));
+      if (keep) return;
       apply(entry);
       if (previous && JSON.stringify(previous) !== JSON.stringify(entry.config))
         emitter.emit('change', { revision: entry.config.revision, previousRevision: previous.revision });
@@ -167,24 +172,35 @@ export function createCanary(options: CanaryOptions): CanaryClient {
 
   const insertAll = (assets: Asset[] | undefined, base: string, canaryOf?: string): Promise<AssetResult> => {
     const result: AssetResult = { ok: true, loaded: [], failed: [], refused: [] };
-    const loads = (assets ?? []).map((asset) => {
-      let resolved: ResolvedAsset;
+    const allowed: ResolvedAsset[] = [];
+    for (const asset of assets ?? []) {
+      let resolved: ResolvedAsset | undefined;
       let why: string | undefined;
       try {
         resolved = resolveAsset(asset, base);
-        why = refusal(resolved, options.allowedOrigins);
+        why = refusal(resolved, allowedOrigins);
       } catch {
         why = 'not a valid URL';
       }
-      const url = resolved! ? resolved.url : String(typeof asset === 'string' ? asset : asset.url);
+      const url = resolved ? resolved.url : String(typeof asset === 'string' ? asset : asset.url);
       if (why || !doc) {
         result.refused.push(url);
         report(new CanaryError('asset-refused', `asset refused: ${url}: ${why ?? 'no document'}`, { url, feature: canaryOf }));
-        return;
-      }
+      } else allowed.push(resolved!);
+    }
+    // A canary is all or nothing: one refused asset and none of them runs (stable will).
+    const loads = canaryOf && result.refused.length ? [] : allowed.map(({ url, ...asset }) => {
       if (canaryOf) canaryUrls.set(url, canaryOf);
       let load = inserted.get(url);
-      if (!load) inserted.set(url, (load = insertAsset(doc, resolved!, nonce)));
+      if (!load) {
+        try {
+          load = insertAsset(doc!, { url, ...asset }, nonce, !!canaryOf);
+        } catch {
+          // e.g. a Trusted Types policy that refuses a plain src: a failed load, not a throw.
+          load = Promise.resolve(false);
+        }
+        inserted.set(url, load);
+      }
       return load.then((ok) => void (ok ? result.loaded : result.failed).push(url));
     });
     return Promise.all(loads).then(() => ((result.ok = !result.failed.length && !result.refused.length), result));
@@ -197,22 +213,38 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     if (d.variant === 'stable') return insertAll(spec?.stable?.assets, configUrl);
     const canary = await insertAll(spec?.canary?.assets, configUrl, feature);
     if (canary.ok) return canary;
+    failedOver.push(feature);
     failCanary(feature, new CanaryError('asset-load', `canary assets of "${feature}" failed; stable loads instead`, { feature }));
     return merge([canary, await insertAll(spec?.stable?.assets, configUrl)]);
   };
 
+  // The features whose assets load when none is named: those with assets in either variant.
+  const withAssets = () =>
+    config
+      ? Object.keys(config.features).filter((f) => config!.features[f]!.stable?.assets?.length || config!.features[f]!.canary?.assets?.length)
+      : Object.keys(options.fallback ?? {});
+
   const loadAssets = async (feature?: string): Promise<AssetResult> =>
-    merge(await Promise.all((feature !== undefined ? [feature] : Object.keys(config?.features ?? options.fallback ?? {})).map(loadFeature)));
+    merge(await Promise.all((feature !== undefined ? [feature] : withAssets()).map(loadFeature)));
 
   const settle = () => {
     settled = true;
     const load = options.loadAssets;
-    if (load) for (const feature of load === true ? Object.keys(config?.features ?? options.fallback ?? {}) : load) void loadFeature(feature);
+    if (load) for (const feature of load === true ? withAssets() : load) loadFeature(feature).catch(() => undefined);
   };
 
   let configUrl = '';
   let nonce = options.nonce;
   let started: Promise<void>;
+  // Origins as the browser writes them: "https://cdn.example.com/" would otherwise match nothing.
+  const allowedOrigins = options.allowedOrigins?.map((origin) => {
+    try {
+      return new URL(origin).origin;
+    } catch {
+      report(new CanaryError('options', `allowedOrigins: "${origin}" is not an origin; write e.g. "https://cdn.example.com"`));
+      return origin;
+    }
+  });
   try {
     if (!options.configUrl) throw new Error('configUrl is required');
     configUrl = new URL(options.configUrl, doc?.baseURI).href;
@@ -227,11 +259,12 @@ export function createCanary(options: CanaryOptions): CanaryClient {
       apply(cached);
       settle();
       started = Promise.resolve();
-      void refresh();
+      void refresh(true);
     } else {
       started = refresh().then(settle);
     }
-    if (win && options.refreshIntervalMs) win.setInterval(() => void refresh(), options.refreshIntervalMs);
+    const every = number(options.refreshIntervalMs, 0);
+    if (win && every) win.setInterval(() => void refresh(), Math.min(Math.max(every, 1000), 2 ** 31 - 1));
   } catch (cause) {
     report(new CanaryError('options', `could not start: ${String(cause)}; check configUrl ("${String(options.configUrl)}")`, { cause }));
     started = Promise.resolve().then(settle);
@@ -251,7 +284,7 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     ready: () => started.catch(() => undefined),
     isCanary: (feature) => safely(() => use(feature).variant === 'canary', false),
     variant: (feature) => safely(() => use(feature).variant, 'stable'),
-    decide: (feature) => safely(() => use(feature), { ...decide(null, String(feature), { userId, userIdSource }) }),
+    decide: (feature) => safely(() => use(feature), decide(null, String(feature), { userId, userIdSource })),
     flag: <T extends FlagValue>(name: string, defaultValue: T): T =>
       safely(() => {
         const declares = (f: string) => hasOwn(config!.features[f]!.stable?.flags, name) || hasOwn(config!.features[f]!.canary?.flags, name);
@@ -271,8 +304,9 @@ export function createCanary(options: CanaryOptions): CanaryClient {
         else if (settled) for (const f in options.fallback) Object.assign(out, options.fallback[f]!.flags);
         return out;
       }, {}),
+    // Called before the config is known, it waits for it rather than guess.
     loadAssets: (feature) =>
-      loadAssets(feature).catch((cause) => {
+      started.then(() => loadAssets(feature)).catch((cause) => {
         report(new CanaryError('asset-load', `could not load assets: ${String(cause)}`, { cause }));
         return { ...merge([]), ok: false };
       }),

@@ -9,25 +9,27 @@ type Pins = Record<string, { revision: string; count: number }>;
  * feature is pinned to stable on this device until the config's `revision` changes.
  */
 export interface Guard {
-  /** Counts one failure; true when this one trips the guard. */
+  /** Counts one failure; true while failures are still counting towards the limit (report those). */
   trip(feature: string, revision: string | undefined): boolean;
-  /** The features pinned for this revision. */
+  /** The features pinned for this revision when the page started. */
   pinned(revision: string | undefined): string[];
 }
 
 export function createGuard(storage: SafeStorage, limit: number): Guard {
-  // Read once: storage that refuses writes still guards this page, from memory.
   const pins = storage.object<Pins>(GUARD_KEY);
+  // Pins count from the next page load: a canary already running on this page stays decided as
+  // it started (trip() replaces entries, so a shallow copy is a snapshot).
+  const atStart = { ...pins };
   return {
     trip(feature, revision = '') {
       const entry = pins[feature];
       const count = (entry?.revision === revision ? entry.count : 0) + 1;
       pins[feature] = { revision, count };
       storage.set(GUARD_KEY, JSON.stringify(pins));
-      return count === limit;
+      return count <= limit;
     },
     pinned(revision = '') {
-      return Object.keys(pins).filter((f) => pins[f]!.revision === revision && pins[f]!.count >= limit);
+      return Object.keys(atStart).filter((f) => atStart[f]!.revision === revision && atStart[f]!.count >= limit);
     },
   };
 }

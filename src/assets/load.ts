@@ -30,8 +30,11 @@ export function refusal(asset: ResolvedAsset, allowedOrigins: readonly string[] 
 /**
  * Inserts one asset into `<head>` at once and resolves true when it loaded, false when it failed.
  * Scripts get `async = false`, so that several run in insertion order without blocking parsing.
+ * Without a `crossorigin` in the config, an asset with `integrity` (which browsers check only in
+ * CORS mode) and a `watched` one (a canary, whose errors are muted to "Script error." without
+ * CORS, so the guard could not see them) are fetched with `crossorigin="anonymous"`.
  */
-export function insertAsset(doc: Document, asset: ResolvedAsset, nonce: string | undefined): Promise<boolean> {
+export function insertAsset(doc: Document, asset: ResolvedAsset, nonce: string | undefined, watched?: boolean): Promise<boolean> {
   const style = asset.type === 'style';
   const element = doc.createElement(style ? 'link' : 'script') as HTMLLinkElement & HTMLScriptElement;
   if (style) {
@@ -43,7 +46,8 @@ export function insertAsset(doc: Document, asset: ResolvedAsset, nonce: string |
     element.src = asset.url;
   }
   if (asset.integrity) element.integrity = asset.integrity;
-  if (asset.crossorigin) element.crossOrigin = asset.crossorigin;
+  const crossOrigin = asset.crossorigin ?? (asset.integrity || watched ? 'anonymous' : undefined);
+  if (crossOrigin) element.crossOrigin = crossOrigin;
   if (nonce) element.nonce = nonce;
   element.setAttribute('data-client-canary', '');
   const loaded = new Promise<boolean>((resolve) => {

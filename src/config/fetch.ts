@@ -22,23 +22,16 @@ export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs:
     ok: false,
     error: new CanaryError(code, `${message} (${url})`, { cause, url }),
   });
+  // What was being done when something threw: the request (network, CORS, abort), the body, the JSON.
+  let step = 'config request failed (network or CORS)';
   try {
-    let response: Response;
-    try {
-      response = await fetcher(url, { cache: 'no-cache', credentials: 'omit', signal: controller.signal });
-    } catch (cause) {
-      return fail('config-fetch', controller.signal.aborted ? `config request timed out after ${timeoutMs} ms` : 'config request failed (network or CORS)', cause);
-    }
+    const response = await fetcher(url, { cache: 'no-cache', credentials: 'omit', signal: controller.signal });
     if (!response.ok) return fail('config-fetch', `config request answered HTTP ${response.status}`);
+    step = 'config body could not be read';
     const text = await readCapped(response);
     if (text === undefined) return fail('config-invalid', `config is larger than ${MAX_CONFIG_BYTES} bytes`);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (cause) {
-      return fail('config-invalid', 'config is not valid JSON', cause);
-    }
-    const parsed = parseConfig(json);
+    step = 'config is not valid JSON';
+    const parsed = parseConfig(JSON.parse(text));
     if (!parsed.ok) {
       const first = parsed.errors[0]!;
       return fail('config-invalid', `config is invalid: ${first.path}: ${first.message}`, parsed.errors);
@@ -46,8 +39,8 @@ export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs:
     const date = Date.parse(response.headers.get('date') ?? '');
     return { ok: true, value: { config: parsed.config, serverDate: Number.isNaN(date) ? undefined : date } };
   } catch (cause) {
-    // A body cut short or aborted mid-read lands here.
-    return fail(controller.signal.aborted ? 'config-fetch' : 'config-invalid', 'config body could not be read', cause);
+    const aborted = controller.signal.aborted;
+    return fail(aborted || step.includes('request') ? 'config-fetch' : 'config-invalid', aborted ? `config request timed out after ${timeoutMs} ms` : step, cause);
   } finally {
     clearTimeout(timer);
   }

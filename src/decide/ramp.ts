@@ -11,7 +11,8 @@ export function effectivePercentage(feature: FeatureConfig, now: number = Date.n
   const start = Date.parse(ramp.start);
   let percentage = 0;
   for (const step of ramp.steps) {
-    if (now < start + durationMs(step.after)) break;
+    // Written so that a NaN clock or start stays before every step instead of past them all.
+    if (!(now >= start + durationMs(step.after))) break;
     percentage = step.percentage;
   }
   return percentage;

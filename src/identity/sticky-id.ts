@@ -16,7 +16,8 @@ export interface StickyId {
  * refuse, the id lives in memory for this page.
  */
 export function stickyUserId(userId: string | undefined, storage: SafeStorage, doc: Document | undefined): StickyId {
-  if (userId) return { userId, source: 'option' };
+  // String(): a number id from plain JavaScript must not hash as the empty id.
+  if (userId) return { userId: String(userId), source: 'option' };
   const stored = storage.get(UID_KEY);
   const cookie = readCookie(doc);
   const found = [stored, cookie].find((id) => id && ID_PATTERN.test(id));
