@@ -156,10 +156,17 @@ describe('createCanary when things go wrong', () => {
   });
 
   it('reports a missing configUrl and stays stable', async () => {
-    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const client = createCanary({ configUrl: '', storage: null, userId: 'u' });
     await client.ready();
     expect(client.decide('app').reason).toBe('fallback');
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('configUrl is required'));
+  });
+
+  it('hashes a number user id from plain JavaScript as its text, not as an empty id', async () => {
+    const client = start({ configUrl: publish(), userId: 42 as unknown as string });
+    await client.ready();
+    expect(client.decide('app').bucket).toBe(bucketOf('app', '42'));
   });
 
   it('uses the fallback flags when no config is usable', async () => {
@@ -172,6 +179,68 @@ describe('createCanary when things go wrong', () => {
 });
 
 describe('the config cache', () => {
+  const cached = (storage: MemoryStorage, configUrl: string, fetchedAt: number, revision: string) =>
+    storage.setItem(cacheKey(configUrl), JSON.stringify({ config: { ...config, revision }, fetchedAt }));
+
+  it('uses a stale cached config when the fetch fails, up to maxStaleMs', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const configUrl = bucket().url('/gone/canary-config.json'); // 403
+    const storage = new MemoryStorage();
+    cached(storage, configUrl, 1_000, 'old');
+    const now = () => 1_000 + 3 * 864e5; // three days later: stale, but within 7 days
+    const client = start({ configUrl, storage, userId: 'u', now });
+    await client.ready();
+    expect(client.decide('app')).toMatchObject({ reason: 'rollout', revision: 'old' });
+  });
+
+  it('gives up a cached config older than maxStaleMs: fallback', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const configUrl = bucket().url('/gone/canary-config.json');
+    const storage = new MemoryStorage();
+    cached(storage, configUrl, 1_000, 'old');
+    const client = start({ configUrl, storage, userId: 'u', now: () => 1_000 + 8 * 864e5 });
+    await client.ready();
+    expect(client.decide('app').reason).toBe('fallback');
+  });
+
+  it('fetches a cached config older than maxAgeMs before deciding, and uses the fresh one', async () => {
+    const configUrl = publish({ ...config, revision: 'new' });
+    const storage = new MemoryStorage();
+    cached(storage, configUrl, 1_000, 'old');
+    const client = start({ configUrl, storage, userId: 'u', now: () => 1_000 + 61_000 });
+    expect(client.decide('app').reason).toBe('fallback'); // not decided yet: waiting for the fetch
+    await client.ready();
+    expect(client.decide('app').revision).toBe('new');
+  });
+
+  it('keeps this page on the cached config while the background refresh caches the new one', async () => {
+    const configUrl = publish({ ...config, revision: 'new' });
+    const storage = new MemoryStorage();
+    cached(storage, configUrl, 1_000, 'old');
+    let fetched!: Promise<unknown>;
+    const client = start({ configUrl, storage, userId: 'u', now: () => 2_000, fetch: (url, init) => (fetched = fetch(url, init)) });
+    expect(client.decide('app').revision).toBe('old');
+    await fetched;
+    await expect.poll(() => storage.getItem(cacheKey(configUrl))).toContain('"new"');
+    expect(client.decide('app').revision).toBe('old');
+    const changes: unknown[] = [];
+    client.on('change', (e) => changes.push(e));
+    await client.refresh(); // an explicit refresh applies it
+    expect(client.decide('app').revision).toBe('new');
+    expect(changes).toEqual([{ revision: 'new', previousRevision: 'old' }]);
+  });
+
+  it('ignores a cached entry that is not a valid config', async () => {
+    const configUrl = publish();
+    const storage = new MemoryStorage();
+    storage.setItem(cacheKey(configUrl), JSON.stringify({ config: { version: 1, features: { app: { percentage: 900 } } }, fetchedAt: 1_000 }));
+    const calls: string[] = [];
+    const client = start({ configUrl, storage, userId: 'u', now: () => 2_000, fetch: (url, init) => (calls.push(String(url)), fetch(url, init)) });
+    await client.ready();
+    expect(calls).toHaveLength(1); // fetched before deciding: the broken entry was not trusted
+    expect(client.decide('app').revision).toBe('r1');
+  });
+
   it('decides synchronously from a fresh cached config without any request, then refreshes', async () => {
     const configUrl = publish();
     const storage = new MemoryStorage();

@@ -68,7 +68,8 @@ describe('decide: the order of SPEC section 4', () => {
   it('never reads inherited properties as features or overrides', () => {
     expect(decide(oneFeature(), 'constructor', { userId: 'u' }).reason).toBe('unknown');
     expect(decide(oneFeature(), 'app', { userId: 'u', overrides: {} }).reason).toBe('rollout');
-    expect(decide(oneFeature(), 'toString', { userId: 'u', overrides: {} }).reason).toBe('unknown');
+    const inherited = Object.create({ app: 'canary' }) as Record<string, 'canary'>;
+    expect(decide(oneFeature({ percentage: 0 }), 'app', { userId: 'u', overrides: inherited }).reason).toBe('rollout');
   });
 
   it('reports revision, percentage and the id source', () => {
@@ -87,6 +88,10 @@ describe('ramps', () => {
     expect(effectivePercentage(feature, start + 30 * 60e3)).toBe(50);
     expect(effectivePercentage(feature, start + 2 * 3600e3)).toBe(100);
     expect(effectivePercentage(feature, start + 365 * 864e5)).toBe(100);
+  });
+
+  it('stays before every step when the clock is not a number', () => {
+    expect(effectivePercentage(feature, Number.NaN)).toBe(0);
   });
 
   it('decides with the injected now, not the clock', () => {
