@@ -24,19 +24,14 @@ const jsonSchema = () => ({
   name: 'json-schema',
   async writeBundle() {
     const { toJsonSchema } = await import(`${pathToFileURL('dist/index.js').href}?t=${Date.now()}`);
-    const schema = {
-      ...toJsonSchema(),
-      $id: 'https://unpkg.com/client-canary/dist/canary-config.schema.json',
-      title: 'client-canary config (canary-config.json), version 1',
-    };
-    await writeFile('dist/canary-config.schema.json', `${JSON.stringify(schema, null, 2)}\n`);
+    await writeFile('dist/canary-config.schema.json', `${JSON.stringify(toJsonSchema(), null, 2)}\n`);
   },
 });
 
 export default [
   {
     input: 'src/index.ts',
-    external: ['zod/mini', 'murmurhash3js-revisited'],
+    external: ['zod/mini'],
     output: [
       { file: 'dist/index.js', format: 'es', sourcemap: true },
       { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, interop: 'auto' },
@@ -57,8 +52,16 @@ export default [
     onwarn,
   },
   {
+    // The CLI, for Node: never part of the browser bundle.
+    input: 'src/cli/bin.ts',
+    external: (id) => id === 'zod/mini' || id.startsWith('node:') || id.startsWith('@aws-sdk/'),
+    output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node' },
+    plugins: [ts()],
+    onwarn,
+  },
+  {
     input: 'src/index.ts',
-    external: ['zod/mini', 'murmurhash3js-revisited'],
+    external: ['zod/mini'],
     output: { file: 'dist/index.d.ts', format: 'es' },
     plugins: [dts()],
   },

@@ -156,10 +156,11 @@ export function durationMs(duration: string): number {
  * `canary-config.schema.json`: zod's own output plus the JSON form of each of our rules.
  */
 export function toJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema, {
+  const schema = z.toJSONSchema(configSchema, {
     io: 'input',
     override: ({ zodSchema, jsonSchema }) => {
       for (const check of (zodSchema._zod.def as { checks?: { json?: JsonFragment }[] }).checks ?? []) Object.assign(jsonSchema, check.json);
     },
   });
+  return { ...schema, $id: 'https://unpkg.com/client-canary/dist/canary-config.schema.json', title: 'client-canary config (canary-config.json), version 1' };
 }

@@ -1,0 +1,118 @@
+import { CliError, EXIT } from './errors';
+import type { RampStep } from './ramp-steps';
+
+/** One change a command makes: where, and the value before and after (undefined = absent). */
+export interface Change {
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The config's features object, or a clear error when the file has none. */
+export function featuresOf(doc: unknown): Json {
+  if (!isObject(doc) || !isObject(doc.features)) throw new CliError('the config has no "features" object; run "client-canary validate" on it', EXIT.invalid);
+  return doc.features;
+}
+
+/** The feature's object; an unknown name is an error that lists the known ones. */
+export function featureOf(doc: unknown, name: string): Json {
+  const features = featuresOf(doc);
+  const feature = Object.prototype.hasOwnProperty.call(features, name) ? features[name] : undefined;
+  if (!isObject(feature)) {
+    const known = Object.keys(features);
+    throw new CliError(`unknown feature "${name}"; the config has ${known.length ? known.map((f) => `"${f}"`).join(', ') : 'no features'}`, EXIT.invalid);
+  }
+  return feature;
+}
+
+/** Sets `object[key]` (undefined removes it) and records the change; existing keys keep their place. */
+function put(object: Json, key: string, value: unknown, path: string, changes: Change[]): void {
+  const before = object[key];
+  if (JSON.stringify(before) === JSON.stringify(value)) return;
+  if (value === undefined) delete object[key];
+  else object[key] = value;
+  changes.push({ path, before, after: value });
+}
+
+/** `set`: the percentage, with any ramp removed (a ramp would override it). */
+export function setPercentage(doc: unknown, name: string, percentage: number): Change[] {
+  const feature = featureOf(doc, name);
+  const changes: Change[] = [];
+  put(feature, 'percentage', percentage, `${name}.percentage`, changes);
+  put(feature, 'ramp', undefined, `${name}.ramp`, changes);
+  return changes;
+}
+
+/** `rollback`: percentage 0 and no ramp, for the named features or all. */
+export function rollback(doc: unknown, names: string[] | 'all'): Change[] {
+  const list = names === 'all' ? Object.keys(featuresOf(doc)) : names;
+  return list.flatMap((name) => setPercentage(doc, name, 0));
+}
+
+/** `promote`: the canary variant becomes the stable one, percentage 0, no ramp. */
+export function promote(doc: unknown, name: string): Change[] {
+  const feature = featureOf(doc, name);
+  if (!isObject(feature.canary)) throw new CliError(`feature "${name}" has no canary variant to promote`, EXIT.invalid);
+  const changes: Change[] = [];
+  put(feature, 'stable', feature.canary, `${name}.stable`, changes);
+  put(feature, 'canary', undefined, `${name}.canary`, changes);
+  changes.push(...setPercentage(doc, name, 0));
+  return changes;
+}
+
+/** `ramp`: a time-based rollout from `start` (ISO) through `steps`. */
+export function setRamp(doc: unknown, name: string, steps: RampStep[], start: string): Change[] {
+  const feature = featureOf(doc, name);
+  const changes: Change[] = [];
+  put(feature, 'ramp', { start, steps }, `${name}.ramp`, changes);
+  return changes;
+}
+
+/** `kill` / `revive`: the feature's `enabled` switch. */
+export function setEnabled(doc: unknown, name: string, enabled: boolean): Change[] {
+  const feature = featureOf(doc, name);
+  const changes: Change[] = [];
+  // true is the default: revive removes the key rather than writing it.
+  put(feature, 'enabled', enabled ? undefined : false, `${name}.enabled`, changes);
+  return changes;
+}
+
+/**
+ * A new `revision`, so that devices the guard pinned to stable are released by the new release:
+ * `YYYY-MM-DD.N`, N counting up within a day; another style of revision gets a trailing number
+ * counted up (`v7` → `v8`) or `.1` appended.
+ */
+export function bumpRevision(doc: Json, now: Date): Change {
+  const before = doc.revision;
+  const today = now.toISOString().slice(0, 10);
+  let after = `${today}.1`;
+  if (typeof before === 'string') {
+    const dated = /^(\d{4}-\d\d-\d\d)\.(\d+)$/.exec(before);
+    const numbered = /^(.*?)(\d+)$/.exec(before);
+    if (dated) after = dated[1] === today ? `${today}.${Number(dated[2]) + 1}` : `${today}.1`;
+    else if (numbered) after = `${numbered[1]}${Number(numbered[2]) + 1}`;
+    else if (before) after = `${before}.1`;
+  }
+  if ('revision' in doc) doc.revision = after;
+  else {
+    // A new key goes right after "version", where people look for it, not at the end.
+    const entries = Object.entries(doc);
+    for (const [key] of entries) delete doc[key];
+    for (const [key, value] of entries) {
+      doc[key] = value;
+      if (key === 'version') doc.revision = after;
+    }
+    doc.revision = after;
+  }
+  return { path: 'revision', before, after };
+}
+
+/** `before → after` for people: JSON, with absent values said so. */
+export function describeChange(change: Change): string {
+  const show = (value: unknown) => (value === undefined ? '(none)' : JSON.stringify(value));
+  return `${change.path}: ${show(change.before)} → ${show(change.after)}`;
+}

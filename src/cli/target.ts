@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+import { CliError, EXIT } from './errors';
+
+/** What a target holds: the file's text, and for S3 the ETag it was read at. */
+export interface Loaded {
+  text: string;
+  etag?: string;
+}
+
+export interface WriteOptions {
+  /** `Cache-Control: max-age` of an S3 object, in seconds. */
+  maxAgeSeconds: number;
+}
+
+/** Where a config lives: a local file, an http(s) URL (read-only) or an S3 object. */
+export interface Target {
+  name: string;
+  read(): Promise<Loaded>;
+  write(text: string, loaded: Loaded, options: WriteOptions): Promise<void>;
+}
+
+export function openTarget(spec: string): Target {
+  if (/^s3:\/\//i.test(spec)) return s3Target(spec);
+  if (/^https?:\/\//i.test(spec)) return httpTarget(spec);
+  return fileTarget(spec);
+}
+
+function fileTarget(path: string): Target {
+  return {
+    name: path,
+    async read() {
+      try {
+        return { text: await readFile(path, 'utf8') };
+      } catch (cause) {
+        const code = (cause as NodeJS.ErrnoException).code;
+        throw new CliError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : String(cause)}`, EXIT.unreachable, undefined, { cause });
+      }
+    },
+    async write(text) {
+      // Atomic: a temporary file beside the config, renamed over it. A reader (or a crash) never
+      // sees half a file; the file keeps its permissions.
+      const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+      try {
+        const mode = (await stat(path).catch(() => undefined))?.mode;
+        await writeFile(temporary, text, { mode });
+        await rename(temporary, path);
+      } catch (cause) {
+        await unlink(temporary).catch(() => undefined);
+        throw new CliError(`cannot write ${path}: ${String(cause)}`, EXIT.unreachable, undefined, { cause });
+      }
+    },
+  };
+}
+
+function httpTarget(url: string): Target {
+  return {
+    name: url,
+    async read() {
+      let response: Response;
+      try {
+        response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+      } catch (cause) {
+        throw new CliError(`cannot reach ${url}: ${String((cause as Error).cause ?? cause)}`, EXIT.unreachable, undefined, { cause });
+      }
+      if (!response.ok) throw new CliError(`${url} answered HTTP ${response.status}`, EXIT.unreachable);
+      return { text: await response.text(), etag: response.headers.get('etag') ?? undefined };
+    },
+    async write() {
+      throw new CliError(`an http(s) target is read-only: edit the file, or use its s3://bucket/key`, EXIT.invalid);
+    },
+  };
+}
+
+function s3Target(spec: string): Target {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/i.exec(spec);
+  if (!match) throw new CliError(`"${spec}" is not s3://bucket/key`, EXIT.invalid);
+  const [, bucket, key] = match as unknown as [string, string, string];
+  const client = async () => {
+    let sdk: typeof import('@aws-sdk/client-s3');
+    try {
+      sdk = await import('@aws-sdk/client-s3');
+    } catch (cause) {
+      throw new CliError('s3:// targets need the AWS SDK: npm install @aws-sdk/client-s3', EXIT.invalid, undefined, { cause });
+    }
+    // The standard credential chain; AWS_ENDPOINT_URL points at another S3-compatible endpoint.
+    const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+    return { sdk, s3: new sdk.S3Client({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }) };
+  };
+  const failure = (action: string, cause: unknown) => {
+    const error = cause as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
+    const status = error.$metadata?.httpStatusCode;
+    if (status === 412 || error.name === 'PreconditionFailed') {
+      return new CliError(`${spec} changed since it was read; run again`, EXIT.conflict, undefined, { cause });
+    }
+    return new CliError(`cannot ${action} ${spec}: ${error.name ?? 'error'}${status ? ` (HTTP ${status})` : ''}: ${error.message ?? String(cause)}`, EXIT.unreachable, undefined, { cause });
+  };
+  return {
+    name: spec,
+    async read() {
+      const { sdk, s3 } = await client();
+      try {
+        const object = await s3.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
+        return { text: (await object.Body?.transformToString('utf-8')) ?? '', etag: object.ETag };
+      } catch (cause) {
+        throw failure('read', cause);
+      } finally {
+        s3.destroy();
+      }
+    },
+    async write(text, loaded, options) {
+      const { sdk, s3 } = await client();
+      try {
+        await s3.send(
+          new sdk.PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: text,
+            ContentType: 'application/json',
+            // Browsers and CloudFront revalidate in step with the SDK's maxAgeMs.
+            CacheControl: `max-age=${options.maxAgeSeconds}`,
+            // Refused (412) when someone else wrote the object since we read it.
+            IfMatch: loaded.etag,
+          }),
+        );
+      } catch (cause) {
+        throw failure('write', cause);
+      } finally {
+        s3.destroy();
+      }
+    },
+  };
+}
