@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/parse';
 import { decide } from '../../src/decide/decide';
+import { useBucket } from '../helpers/bucket';
 import { cli, configFile, readJson } from '../helpers/cli';
 
 const today = new Date().toISOString().slice(0, 10);
@@ -238,5 +239,30 @@ describe('the installed binary', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/^client-canary: refusing to write/);
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
+  });
+});
+
+describe('an http(s) target', () => {
+  const bucket = useBucket();
+
+  it('reads (validate, status, decide) and refuses to write', async () => {
+    bucket().put('/canary-config.json', JSON.stringify(base()));
+    const url = bucket().url('/canary-config.json');
+    expect((await cli('validate', url)).code).toBe(0);
+    expect((await cli('status', url, '--json')).code).toBe(0);
+    const write = await cli('set', url, 'app', '9');
+    expect(write.code).toBe(1);
+    expect(write.stderr).toBe('client-canary: an http(s) target is read-only: edit the file, or use its s3://bucket/key');
+    const missing = await cli('validate', bucket().url('/missing.json'));
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('answered HTTP 403');
+  });
+
+  it('adds the cause with --verbose, and only then', async () => {
+    const quiet = await cli('status', 'http://127.0.0.1:9/canary-config.json');
+    const verbose = await cli('status', 'http://127.0.0.1:9/canary-config.json', '--verbose');
+    expect(quiet.code).toBe(3);
+    expect(quiet.stderr.split('\n')).toHaveLength(1);
+    expect(verbose.stderr.split('\n').length).toBeGreaterThan(1);
   });
 });
