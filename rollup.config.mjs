@@ -53,9 +53,10 @@ export default [
   },
   {
     // The CLI, for Node: never part of the browser bundle.
-    input: 'src/cli/bin.ts',
+    // cli.js is the bin; cli-main.js exports main() for programs (the demo's rollout console).
+    input: { cli: 'src/cli/bin.ts', 'cli-main': 'src/cli/main.ts' },
     external: (id) => id === 'zod/mini' || id.startsWith('node:') || id.startsWith('@aws-sdk/'),
-    output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'cli-[name].js', banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
     plugins: [ts()],
     onwarn,
   },

@@ -32,7 +32,9 @@ const TYPES = {
 
 /**
  * Starts a bucket-like server.
- * @param {{ root?: string, port?: number, cacheControl?: string, cors?: boolean, log?: boolean }} [options]
+ * @param {{ root?: string, port?: number, cacheControl?: string, cors?: boolean, log?: boolean,
+ *   onPost?: (path: string, body: string) => Promise<{ status: number, body: unknown } | undefined> }} [options]
+ *   onPost answers a POST (an API of the demo); otherwise POST bodies are collected as beacons.
  */
 export async function startBucketServer(options = {}) {
   const { root, port = 0, cacheControl = 'max-age=60', cors = true } = options;
@@ -84,7 +86,14 @@ export async function startBucketServer(options = {}) {
     if (req.method === 'POST') {
       const chunks = [];
       for await (const chunk of req) chunks.push(chunk);
-      posts.push({ path, body: Buffer.concat(chunks).toString('utf8'), type: req.headers['content-type'] });
+      const body = Buffer.concat(chunks).toString('utf8');
+      posts.push({ path, body, type: req.headers['content-type'] });
+      const answer = await options.onPost?.(path, body);
+      if (answer) {
+        res.writeHead(answer.status, { ...headers, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify(answer.body));
+        return;
+      }
       res.writeHead(204, headers);
       res.end();
       return;

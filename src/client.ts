@@ -210,7 +210,8 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     if (!config) return insertAll(options.fallback?.[feature]?.assets, doc?.baseURI ?? configUrl);
     const d = use(feature);
     const spec = hasOwn(config.features, feature) ? config.features[feature] : undefined;
-    if (d.variant === 'stable') return insertAll(spec?.stable?.assets, configUrl);
+    // A canary variant without assets (flags only, or just promoted) runs the stable assets.
+    if (d.variant === 'stable' || !spec?.canary?.assets) return insertAll(spec?.stable?.assets, configUrl);
     const canary = await insertAll(spec?.canary?.assets, configUrl, feature);
     if (canary.ok) return canary;
     failedOver.push(feature);

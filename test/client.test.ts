@@ -72,6 +72,18 @@ describe('createCanary over a fetched config', () => {
     expect(stable.flags()).toEqual({ newCheckout: false, theme: 'light' });
   });
 
+  it('hears the first exposures with a listener added right after the start, in the same task', async () => {
+    const storage = new MemoryStorage();
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined); // no document here: assets are refused
+    const configUrl = publish({ ...config, features: { ...config.features, app: { ...config.features.app, stable: { assets: ['a.js'] }, canary: { assets: ['b.js'] } } } });
+    await start({ configUrl, storage, userId: 'u' }).ready(); // caches the config
+    const warm = createCanary({ configUrl, storage, userId: 'u', loadAssets: true, fetch: () => new Promise(() => undefined) });
+    const heard: string[] = [];
+    warm.on('exposure', (e) => heard.push(e.feature)); // after createCanary decided synchronously
+    await Promise.resolve();
+    expect(heard).toEqual(['app']);
+  });
+
   it('fires one exposure per feature, with what the decision used, and stops after unsubscribe', async () => {
     const client = start({ configUrl: publish(), userId: 'user-7' });
     const exposures: unknown[] = [];
@@ -80,9 +92,11 @@ describe('createCanary over a fetched config', () => {
     client.isCanary('app');
     client.variant('app');
     client.flag('theme', 'light');
+    await Promise.resolve(); // events arrive in a microtask
     expect(exposures).toEqual([{ feature: 'app', variant: client.variant('app'), reason: 'rollout', bucket: bucketOf('app', 'user-7'), percentage: 50, revision: 'r1', userId: 'user-7' }]);
     off();
     client.isCanary('search');
+    await Promise.resolve();
     expect(exposures).toHaveLength(1);
   });
 
@@ -152,7 +166,8 @@ describe('createCanary when things go wrong', () => {
     expect(() => client.isCanary(nonsense)).not.toThrow();
     expect(client.flag(nonsense, 3)).toBe(3);
     expect(client.variant('app')).toMatch(/stable|canary/);
-    expect(warn).toHaveBeenCalled();
+    await Promise.resolve();
+    expect(warn).toHaveBeenCalledWith('client-canary: an "exposure" listener threw', expect.any(Error));
   });
 
   it('reports a missing configUrl and stays stable', async () => {

@@ -53,12 +53,22 @@ export function rollback(doc: unknown, names: string[] | 'all'): Change[] {
   return list.flatMap((name) => setPercentage(doc, name, 0));
 }
 
-/** `promote`: the canary variant becomes the stable one, percentage 0, no ramp. */
-export function promote(doc: unknown, name: string): Change[] {
+/**
+ * `promote`: the canary variant becomes the stable one, percentage 0, no ramp. Field by field: a
+ * canary that carries only flags keeps the stable assets (and one with only assets, the flags).
+ * A canary that is rolled back or killed is refused unless `force`: promoting it is rarely meant.
+ */
+export function promote(doc: unknown, name: string, force = false): Change[] {
   const feature = featureOf(doc, name);
-  if (!isObject(feature.canary)) throw new CliError(`feature "${name}" has no canary variant to promote`, EXIT.invalid);
+  const canary = feature.canary;
+  if (!isObject(canary)) throw new CliError(`feature "${name}" has no canary variant to promote`, EXIT.invalid);
+  const parked = feature.enabled === false ? 'is killed' : !feature.ramp && !feature.percentage ? 'is at 0 %' : undefined;
+  if (parked && !force) throw new CliError(`feature "${name}" ${parked}: its canary reaches nobody; promote it anyway with --force`, EXIT.invalid);
+  const stable = isObject(feature.stable) ? feature.stable : {};
   const changes: Change[] = [];
-  put(feature, 'stable', feature.canary, `${name}.stable`, changes);
+  const promoted: Json = {};
+  for (const key of new Set([...Object.keys(stable), ...Object.keys(canary)])) promoted[key] = key in canary ? canary[key] : stable[key];
+  put(feature, 'stable', promoted, `${name}.stable`, changes);
   put(feature, 'canary', undefined, `${name}.canary`, changes);
   changes.push(...setPercentage(doc, name, 0));
   return changes;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../config/parse';
 import { toJsonSchema, type CanaryConfig } from '../config/schema';
@@ -28,6 +28,9 @@ const OPTIONS = {
   now: { type: 'string' },
   force: { type: 'boolean' },
 } as const;
+
+/** The most positional arguments each command takes (rollback: any number of features). */
+const MAX_POSITIONALS: Record<string, number> = { validate: 1, status: 1, set: 3, promote: 2, ramp: 2, kill: 2, revive: 2, simulate: 1, decide: 1, schema: 0, init: 1 };
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
@@ -142,13 +145,15 @@ Examples:
   promote: {
     usage: 'promote <target> <feature>',
     summary: 'the canary variant becomes the stable one, percentage 0',
-    help: `The end of a successful release: the next release starts from here.
+    help: `The end of a successful release: the next release starts from here. The canary's assets
+and flags replace the stable ones (a canary without assets keeps the stable assets). A canary at
+0 % or killed is refused: pass --force to promote it anyway.
 ${WRITE_HELP}
 
 Example:
   client-canary promote canary-config.json app`,
     async run([target, feature], values, out) {
-      await edit(openTarget(need(target, 'target')), values, out, (doc) => promote(doc, need(feature, 'feature')));
+      await edit(openTarget(need(target, 'target')), values, out, (doc) => promote(doc, need(feature, 'feature'), values.force));
     },
   },
   ramp: {
@@ -163,7 +168,7 @@ Examples:
   client-canary ramp canary-config.json app --steps "0m:5,1h:25,1d:100" --start 2026-11-27T09:00:00Z`,
     async run([target, feature], values, out) {
       if (!values.preset === !values.steps) throw new CliError('give one of --preset <name> or --steps "0m:10,30m:50,2h:100"', EXIT.invalid);
-      const steps = values.steps ? parseSteps(values.steps) : PRESETS[values.preset!];
+      const steps = values.steps ? parseSteps(values.steps) : Object.prototype.hasOwnProperty.call(PRESETS, values.preset!) ? PRESETS[values.preset!] : undefined;
       if (!steps) throw new CliError(`unknown preset "${values.preset}"; presets: ${Object.keys(PRESETS).join(', ')}`, EXIT.invalid);
       const start = !values.start || values.start === 'now' ? new Date(clock(values)).toISOString().replace(/\.\d{3}Z$/, 'Z') : values.start;
       await edit(openTarget(need(target, 'target')), values, out, (doc) => setRamp(doc, need(feature, 'feature'), steps, start));
@@ -238,7 +243,13 @@ Examples:
       const { config } = await load(openTarget(need(target, 'target')));
       const feature = need(values.feature, '--feature');
       const users = [...(values.user ?? [])];
-      if (values['users-file']) users.push(...(await readFile(values['users-file'], 'utf8')).split('\n').filter(Boolean));
+      if (values['users-file']) {
+        const file = values['users-file'];
+        const text = await readFile(file, 'utf8').catch((cause: NodeJS.ErrnoException) => {
+          throw new CliError(`--users-file: cannot read ${file}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`, EXIT.invalid);
+        });
+        users.push(...text.split(/\r?\n/).filter(Boolean));
+      }
       if (!users.length) throw new CliError('give --user <id> (or --users-file)', EXIT.invalid);
       const attributes = Object.fromEntries(
         (values.attr ?? []).map((pair) => {
@@ -264,18 +275,15 @@ Examples:
   init: {
     usage: 'init [<path>] [--force]',
     summary: 'write a starter config that validates (default ./canary-config.json)',
-    help: `Refuses to overwrite an existing file unless --force.
+    help: `Refuses to overwrite an existing file unless --force; --dry-run prints it instead.
 
 Example:
   client-canary init public/canary-config.json`,
     async run([path = 'canary-config.json'], values, out) {
       const text = `${JSON.stringify(starter(new Date(clock(values))), null, 2)}\n`;
-      try {
-        await writeFile(path, text, { flag: values.force ? 'w' : 'wx' });
-      } catch (cause) {
-        const exists = (cause as NodeJS.ErrnoException).code === 'EEXIST';
-        throw new CliError(exists ? `${path} exists; pass --force to overwrite it` : `cannot write ${path}: ${String(cause)}`, exists ? EXIT.invalid : EXIT.unreachable);
-      }
+      if (values['dry-run']) return out.log(`${text}dry run: ${path} not written`);
+      if (!values.force && (await stat(path).catch(() => undefined))) throw new CliError(`${path} exists; pass --force to overwrite it`, EXIT.invalid);
+      await openTarget(path).write(text, { text: '' }, { maxAgeSeconds: 60 });
       out.log(`wrote ${path}: feature "app" at 0 %; edit its assets, then "client-canary set ${path} app 5"`);
     },
   },
@@ -299,6 +307,10 @@ export async function main(argv: string[], out: Output = { log: (l) => console.l
       throw new CliError(`${(cause as Error).message}; see client-canary ${name} --help`, EXIT.invalid);
     }
     verbose = !!parsed.values.verbose;
+    const most = MAX_POSITIONALS[name];
+    if (most !== undefined && parsed.positionals.length > most) {
+      throw new CliError(`${name} takes at most ${most} argument${most === 1 ? '' : 's'}, got "${parsed.positionals.join(' ')}"; see client-canary ${name} --help`, EXIT.invalid);
+    }
     if (parsed.values.help) {
       out.log(`client-canary ${command.usage}\n\n${command.summary}.\n${TARGET_HELP}\n\n${command.help}`);
       return EXIT.ok;
@@ -340,7 +352,7 @@ function need(value: string | undefined, what: string): string {
 
 function toPercentage(text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || Number.isNaN(value)) throw new CliError(`"${text}" is not a percentage; write a number from 0 to 100, e.g. 5 or 12.5`, EXIT.invalid);
+  if (!/^\d+(\.\d+)?$/.test(text)) throw new CliError(`"${text}" is not a percentage; write a number from 0 to 100, e.g. 5 or 12.5`, EXIT.invalid);
   return value;
 }
 
@@ -356,7 +368,7 @@ async function load(target: Target): Promise<{ loaded: Loaded; json: unknown; co
   const loaded = await target.read();
   let json: unknown;
   try {
-    json = JSON.parse(loaded.text);
+    json = JSON.parse(withoutBom(loaded.text));
   } catch (cause) {
     throw new CliError(`${target.name} is not valid JSON: ${(cause as Error).message}`, EXIT.invalid);
   }
@@ -374,7 +386,7 @@ async function edit(target: Target, values: Values, out: Output, change: (doc: R
   const loaded = await target.read();
   let doc: Record<string, unknown>;
   try {
-    doc = JSON.parse(loaded.text) as Record<string, unknown>;
+    doc = JSON.parse(withoutBom(loaded.text)) as Record<string, unknown>;
   } catch (cause) {
     throw new CliError(`${target.name} is not valid JSON: ${(cause as Error).message}; fix it by hand first`, EXIT.invalid);
   }
@@ -401,6 +413,9 @@ async function edit(target: Target, values: Values, out: Output, change: (doc: R
   await target.write(`${JSON.stringify(doc, null, 2)}\n`, loaded, { maxAgeSeconds: maxAge });
   out.log(`wrote ${target.name}`);
 }
+
+/** A UTF-8 byte order mark, which browsers drop from a fetched body, is dropped here too. */
+const withoutBom = (text: string) => text.replace(/^\uFEFF/, '');
 
 function assetUrl(asset: string | { url: string }): string {
   return typeof asset === 'string' ? asset : asset.url;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { CliError, EXIT } from './errors';
 
@@ -40,12 +40,15 @@ function fileTarget(path: string): Target {
     },
     async write(text) {
       // Atomic: a temporary file beside the config, renamed over it. A reader (or a crash) never
-      // sees half a file; the file keeps its permissions.
-      const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+      // sees half a file; the file keeps its exact permissions, and a symbolic link stays a link
+      // (the file it points to is the one replaced).
+      const real = await realpath(path).catch(() => path);
+      const temporary = join(dirname(real), `.${basename(real)}.${randomBytes(6).toString('hex')}.tmp`);
       try {
-        const mode = (await stat(path).catch(() => undefined))?.mode;
-        await writeFile(temporary, text, { mode });
-        await rename(temporary, path);
+        const mode = (await stat(real).catch(() => undefined))?.mode;
+        await writeFile(temporary, text);
+        if (mode !== undefined) await chmod(temporary, mode & 0o7777);
+        await rename(temporary, real);
       } catch (cause) {
         await unlink(temporary).catch(() => undefined);
         throw new CliError(`cannot write ${path}: ${String(cause)}`, EXIT.unreachable, undefined, { cause });
@@ -79,6 +82,8 @@ function s3Target(spec: string): Target {
   const [, bucket, key] = match as unknown as [string, string, string];
   const client = async () => {
     let sdk: typeof import('@aws-sdk/client-s3');
+    // One clear line per error: not the SDK's notice about Node versions on every command.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     try {
       sdk = await import('@aws-sdk/client-s3');
     } catch (cause) {
@@ -89,9 +94,11 @@ function s3Target(spec: string): Target {
     return { sdk, s3: new sdk.S3Client({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }) };
   };
   const failure = (action: string, cause: unknown) => {
+    if (cause instanceof CliError) return cause;
     const error = cause as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
     const status = error.$metadata?.httpStatusCode;
-    if (status === 412 || error.name === 'PreconditionFailed') {
+    // 412: someone wrote since our read. 409: S3 saw a concurrent conditional write (and asks to retry).
+    if (status === 412 || status === 409 || error.name === 'PreconditionFailed' || error.name === 'ConditionalRequestConflict') {
       return new CliError(`${spec} changed since it was read; run again`, EXIT.conflict, undefined, { cause });
     }
     return new CliError(`cannot ${action} ${spec}: ${error.name ?? 'error'}${status ? ` (HTTP ${status})` : ''}: ${error.message ?? String(cause)}`, EXIT.unreachable, undefined, { cause });
@@ -111,6 +118,16 @@ function s3Target(spec: string): Target {
     },
     async write(text, loaded, options) {
       const { sdk, s3 } = await client();
+      // An SDK from before S3's conditional writes (November 2024) would drop IfMatch silently
+      // and overwrite a colleague's edit: refuse to send such a request.
+      s3.middlewareStack.add(
+        (next) => async (args) => {
+          const headers = (args.request as { headers: Record<string, string> }).headers;
+          if (loaded.etag && !headers['if-match']) throw new CliError('this @aws-sdk/client-s3 cannot send If-Match; upgrade it (npm install @aws-sdk/client-s3@latest)', EXIT.invalid);
+          return next(args);
+        },
+        { step: 'finalizeRequest', name: 'clientCanaryRequireIfMatch' },
+      );
       try {
         await s3.send(
           new sdk.PutObjectCommand({

@@ -32,7 +32,7 @@ export interface Emitter {
   emit<E extends EventName>(event: E, payload: CanaryEvents[E]): void;
 }
 
-/** Listeners that cannot break the SDK: a throwing listener is reported on the console, once each. */
+/** Listeners that cannot break the SDK: a throwing listener is reported on the console. */
 export function createEmitter(): Emitter {
   const listeners: Partial<Record<EventName, Set<(payload: never) => void>>> = {};
   return {
@@ -41,14 +41,16 @@ export function createEmitter(): Emitter {
       set.add(listener);
       return () => void set.delete(listener);
     },
+    // Delivered in a microtask: a listener added in the same task as the start of the client (the
+    // script tag's clientCanaryQueue callbacks) still hears the first exposures.
     emit(event, payload) {
-      listeners[event]?.forEach((listener) => {
+      queueMicrotask(() => listeners[event]?.forEach((listener) => {
         try {
           (listener as Listener<typeof event>)(payload);
         } catch (error) {
           console.error(`client-canary: an "${event}" listener threw`, error);
         }
-      });
+      }));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/parse';
@@ -46,6 +46,25 @@ describe('writing commands', () => {
     expect((await cli('rollback', path, '--all')).code).toBe(0);
     expect(readJson(path).features.search).toEqual({ percentage: 0 });
     expect((await cli('rollback', path)).code).toBe(1);
+  });
+
+  it('promote: a canary of flags only keeps the stable assets', async () => {
+    const config = base();
+    config.features.app.canary = { flags: { checkout: 'new' } } as typeof config.features.app.canary;
+    const path = configFile(config);
+    expect((await cli('promote', path, 'app')).code).toBe(0);
+    expect(readJson(path).features.app.stable).toEqual({ assets: ['app/1.0.0/app.js'], flags: { checkout: 'new' } });
+  });
+
+  it('promote: refuses a canary at 0 % or killed, unless --force', async () => {
+    const path = configFile(base());
+    await cli('rollback', path, 'app');
+    const before = readFileSync(path);
+    const refused = await cli('promote', path, 'app');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('feature "app" is at 0 %: its canary reaches nobody; promote it anyway with --force');
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect((await cli('promote', path, 'app', '--force')).code).toBe(0);
   });
 
   it('promote: the canary becomes stable, at 0 %', async () => {
@@ -95,21 +114,47 @@ describe('writing commands', () => {
     expect((await cli('revive', path, 'app')).stdout).toBe('nothing to change');
   });
 
-  it('--dry-run prints the changes and writes nothing', async () => {
+  it.each([
+    [['set', 'app', '50'], 'app.percentage: 5 → 50'],
+    [['rollback', '--all'], 'search.ramp:'],
+    [['promote', 'app'], 'app.canary:'],
+    [['ramp', 'app', '--preset', 'canary-10-5m'], 'app.ramp: (none) →'],
+    [['kill', 'app'], 'app.enabled: (none) → false'],
+  ])('--dry-run of %j prints the changes and writes nothing', async (argv, change) => {
     const path = configFile(base());
     const before = readFileSync(path, 'utf8');
-    const run = await cli('set', path, 'app', '50', '--dry-run');
+    const run = await cli(argv[0]!, path, ...argv.slice(1), '--dry-run');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('app.percentage: 5 → 50');
+    expect(run.stdout).toContain(change);
+    expect(run.stdout).toContain('dry run:');
     expect(readFileSync(path, 'utf8')).toBe(before);
   });
 
-  it('writes atomically: no temporary file is left behind, permissions are kept', async () => {
+  it('init --dry-run prints the starter and writes nothing', async () => {
+    const path = join(dirname(configFile({})), 'dry.json');
+    const run = await cli('init', path, '--dry-run');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"version": 1');
+    expect(() => statSync(path)).toThrow();
+  });
+
+  it('writes atomically: a new file renamed over the old, no temporary left, exact permissions kept', async () => {
     const path = configFile(base());
-    const mode = statSync(path).mode;
+    chmodSync(path, 0o664); // group-writable: a umask of 022 would drop that bit on a plain write
+    const inode = statSync(path).ino;
     await cli('set', path, 'app', '7');
     expect(readdirSync(dirname(path))).toEqual(['canary-config.json']);
-    expect(statSync(path).mode).toBe(mode);
+    expect(statSync(path).mode & 0o777).toBe(0o664);
+    expect(statSync(path).ino).not.toBe(inode);
+  });
+
+  it('edits the file a symbolic link points to, and keeps the link', async () => {
+    const real = configFile(base());
+    const link = join(dirname(real), 'link.json');
+    symlinkSync(real, link);
+    expect((await cli('set', link, 'app', '8')).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readJson(real).features.app.percentage).toBe(8);
   });
 
   it('adds a missing revision right after "version"', async () => {
@@ -132,6 +177,11 @@ describe('refusals leave the file byte for byte as it was', () => {
     ['an unknown preset', ['ramp', '{path}', 'app', '--preset', 'fast'], 1, /unknown preset "fast"; presets: linear-10-every-1m/],
     ['a bad --start', ['ramp', '{path}', 'app', '--preset', 'all-at-once', '--start', 'tomorrow'], 1, /ISO 8601/],
     ['an unknown option', ['set', '{path}', 'app', '5', '--percent', '5'], 1, /Unknown option '--percent'/],
+    ['an extra argument', ['kill', '{path}', 'app', 'search'], 1, /kill takes at most 2 arguments, got/],
+    ['a hexadecimal percentage', ['set', '{path}', 'app', '0x10'], 1, /"0x10" is not a percentage/],
+    ['a preset named like a built-in', ['ramp', '{path}', 'app', '--preset', 'toString'], 1, /unknown preset "toString"/],
+    ['promoting a feature without a canary', ['promote', '{path}', 'search'], 1, /no canary variant to promote/],
+    ['rolling back an unknown feature', ['rollback', '{path}', 'app', 'nope'], 1, /unknown feature "nope"/],
   ];
 
   it.each(refusals)('on %s', async (_name, argv, code, message) => {
@@ -151,7 +201,21 @@ describe('refusals leave the file byte for byte as it was', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/is not valid JSON/);
     expect(readFileSync(path, 'utf8')).toBe('{ "version": 1, "features": {');
-    expect((await cli('init', path)).code).toBe(1);
+    const init = await cli('init', path);
+    expect(init.code).toBe(1);
+    expect(init.stderr).toContain('exists; pass --force to overwrite it');
+    expect(readFileSync(path, 'utf8')).toBe('{ "version": 1, "features": {');
+  });
+
+  it('reads a file that starts with a byte order mark, as browsers do', async () => {
+    const path = configFile(undefined, `\uFEFF${JSON.stringify(base())}`);
+    expect((await cli('validate', path)).code).toBe(0);
+  });
+
+  it('says a missing --users-file in one line, not with a stack', async () => {
+    const run = await cli('decide', configFile(base()), '--feature', 'app', '--users-file', '/nonexistent/users.txt');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('client-canary: --users-file: cannot read /nonexistent/users.txt: no such file');
   });
 
   it('says a missing file cannot be reached (exit 3)', async () => {
@@ -201,9 +265,14 @@ describe('reading commands', () => {
     if (!parsed.ok) throw new Error('invalid');
     expect(one).toEqual(JSON.parse(JSON.stringify(decide(parsed.config, 'app', { userId: 'user-42', now: Date.parse('2026-11-26T12:00:00Z') }))));
     const usersFile = join(dirname(path), 'users.txt');
-    writeFileSync(usersFile, 'a\nb\nc\n');
-    const many = JSON.parse((await cli('decide', path, '--feature', 'app', '--users-file', usersFile, '--attr', 'country=NZ')).stdout);
-    expect(many.map((d: { bucket: number }) => d.bucket)).toHaveLength(3);
+    writeFileSync(usersFile, 'a\r\nb\r\nc\r\n'); // CRLF lines: the ids are a, b, c
+    const many = JSON.parse((await cli('decide', path, '--feature', 'app', '--users-file', usersFile)).stdout);
+    expect(many.map((d: { bucket: number }) => d.bucket)).toEqual(['a', 'b', 'c'].map((u) => decide(parsed.config, 'app', { userId: u }).bucket));
+    const matched = { ...base(), features: { app: { ...base().features.app, percentage: 100, match: { country: ['NZ'] } } } };
+    const matchPath = configFile(matched);
+    const nz = JSON.parse((await cli('decide', matchPath, '--feature', 'app', '--user', 'u', '--attr', 'country=NZ')).stdout);
+    const us = JSON.parse((await cli('decide', matchPath, '--feature', 'app', '--user', 'u', '--attr', 'country=US')).stdout);
+    expect([nz.variant, us.reason]).toEqual(['canary', 'unmatched']);
   });
 
   it('schema: prints the JSON Schema that the package ships', async () => {

@@ -55,6 +55,16 @@ describe('the CLI on an S3-compatible server (s3rver)', () => {
 });
 
 describe('conflicting edits (against a front that enforces If-Match, as S3 does; s3rver ignores it)', () => {
+  it('says a concurrent conditional write (409 ConditionalRequestConflict) is a conflict too: exit 2', async () => {
+    const client = useEndpoint(s3().strictEndpoint);
+    await put(client, 'busy/canary-config.json', config(5));
+    s3().failNextPut(409, 'ConditionalRequestConflict');
+    const run = await cli('set', `s3://${BUCKET}/busy/canary-config.json`, 'app', '10');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('changed since it was read; run again');
+    expect((await get(client, 'busy/canary-config.json')).json.features.app.percentage).toBe(5);
+  });
+
   it('writes when nobody else wrote since the read', async () => {
     const client = useEndpoint(s3().strictEndpoint);
     await put(client, 'strict/canary-config.json', config(5));

@@ -28,6 +28,8 @@ export interface S3Servers {
   env: Record<string, string>;
   /** Runs once, in the front, after the next GET was answered: a colleague's edit in between. */
   afterNextGet(hook: () => Promise<void>): void;
+  /** The front answers the next conditional PUT with this status and S3 error code. */
+  failNextPut(status: number, code: string): void;
 }
 
 /** s3rver on 127.0.0.1 with the README's CORS rules, and the If-Match front, for one test file. */
@@ -37,6 +39,7 @@ export function useS3(): () => S3Servers {
   let directory = '';
   let servers: S3Servers | undefined;
   let afterGet: (() => Promise<void>) | undefined;
+  let putFailure: { status: number; code: string } | undefined;
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 's3rver-'));
     s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: BUCKET, configs: [corsXml()] }] });
@@ -55,6 +58,14 @@ export function useS3(): () => S3Servers {
       };
       const expected = req.headers['if-match'];
       if (req.method !== 'PUT' || !expected) return forward();
+      if (putFailure) {
+        const { status, code } = putFailure;
+        putFailure = undefined;
+        req.resume();
+        res.writeHead(status, { 'Content-Type': 'application/xml' });
+        res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+        return;
+      }
       // What S3 does with a conditional write: compare with the object's current ETag first.
       request({ host: '127.0.0.1', port, method: 'HEAD', path: req.url!.split('?')[0], headers: { host: req.headers.host! } }, (head) => {
         head.resume();
@@ -72,6 +83,7 @@ export function useS3(): () => S3Servers {
       // s3rver's fixed credentials; the CLI finds them through the standard chain (environment).
       env: { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' },
       afterNextGet: (hook) => (afterGet = hook),
+      failNextPut: (status, code) => (putFailure = { status, code }),
     };
   });
   afterAll(async () => {
