@@ -61,6 +61,13 @@ export default [
     onwarn,
   },
   {
+    // The demo page's script (npm run demo), from plain TypeScript.
+    input: 'demo/app/demo.ts',
+    output: { file: 'dist/demo.js', format: 'iife' },
+    plugins: [typescript({ tsconfig: './tsconfig.json', include: ['demo/app/*.ts', 'src/**/*.ts'], noEmit: false, declaration: false, allowJs: false })],
+    onwarn,
+  },
+  {
     input: 'src/index.ts',
     external: ['zod/mini'],
     output: { file: 'dist/index.d.ts', format: 'es' },

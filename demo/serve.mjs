@@ -1,11 +1,85 @@
-// `npm run demo`: serves the demo page, its canary-config.json and both app versions on
-// http://127.0.0.1:8080 (PORT to change), through the same bucket-like server the tests use.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// `npm run demo`: the product in one page. Two origins on 127.0.0.1, as in production:
+//   - the "bucket" (PORT + 1): canary-config.json and the versioned app folders, served with
+//     S3's ETag / Cache-Control / CORS behaviour by the same server the tests use;
+//   - the "app" (PORT, default 8080): the page that loads the SDK by script tag, and the rollout
+//     console's API, which edits the bucket's config by running the client-canary CLI itself.
+// The config is edited in a temporary copy: demo/bucket/canary-config.json stays as committed.
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startBucketServer } from './bucket-server.mjs';
 
-const port = Number(process.env.PORT ?? 8080);
-// The config is revalidated on every load (the SDK's own maxAgeMs bounds how long it is trusted).
-const server = await startBucketServer({ root: fileURLToPath(new URL('public', import.meta.url)), port, cacheControl: 'no-cache' });
-server.put('/client-canary.min.js', readFileSync(new URL('../dist/client-canary.min.js', import.meta.url)));
-console.log(`client-canary demo on ${server.origin}/  (edit demo/public/canary-config.json, then reload; Ctrl+C stops)`);
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+
+/** What the console may run, and the arguments it adds after `<command> <config>`. */
+const CONSOLE = {
+  set: (a) => ['app', String(a.percentage)],
+  rollback: () => ['app'],
+  promote: () => ['app', '--force'],
+  kill: () => ['app'],
+  revive: () => ['app'],
+  ramp: (a) => ['app', '--preset', String(a.preset)],
+  broken: () => ['app', 'app/9.9.9-broken/app.js', 'app/9.9.9-broken/app.css', '--percentage', '100'],
+  ship: () => ['app', 'app/1.1.0/app.js', 'app/1.1.0/app.css', '--percentage', '30'],
+};
+
+/** Starts the demo; resolves to its two origins and a close(). */
+export async function startDemo({ port = 8080, log = false } = {}) {
+  const { main } = await import(pathToFileURL(here('../dist/cli-main.js')).href);
+  const work = mkdtempSync(join(tmpdir(), 'client-canary-demo-'));
+  const configPath = join(work, 'canary-config.json');
+  copyFileSync(here('bucket/canary-config.json'), configPath);
+
+  const bucket = await startBucketServer({ root: here('bucket'), port: port ? port + 1 : 0, log });
+  // no-cache: the browser revalidates the config on every fetch (ETag → 304); the SDK's own
+  // maxAgeMs, shown as a countdown on the page, is what bounds a rollback.
+  const publish = () => bucket.put('/canary-config.json', readFileSync(configPath), { type: 'application/json', cacheControl: 'no-cache' });
+  publish();
+
+  const runConsole = async (body) => {
+    const { command, ...args } = JSON.parse(body || '{}');
+    if (command === 'reset') {
+      copyFileSync(here('bucket/canary-config.json'), configPath);
+      publish();
+      return { status: 200, body: { code: 0, output: 'demo config restored', config: JSON.parse(readFileSync(configPath, 'utf8')) } };
+    }
+    if (!Object.prototype.hasOwnProperty.call(CONSOLE, command)) return { status: 400, body: { code: 1, output: `unknown console command "${command}"` } };
+    // The CLI itself, on the bucket's config: the same validation, changes, revision and atomic write.
+    const argv = [command === 'broken' ? 'ship' : command, configPath, ...CONSOLE[command](args)];
+    const lines = [];
+    const code = await main(argv, { log: (line) => lines.push(line), error: (line) => lines.push(line) });
+    publish();
+    const shown = ['client-canary', ...argv].join(' ').replace(configPath, 'canary-config.json');
+    return { status: 200, body: { code, output: `$ ${shown}\n${lines.join('\n')}`, config: JSON.parse(readFileSync(configPath, 'utf8')) } };
+  };
+
+  const app = await startBucketServer({
+    root: here('app'),
+    port,
+    cacheControl: 'no-cache',
+    log,
+    cors: false,
+    onPost: (path, body) => (path === '/api/console' ? runConsole(body) : Promise.resolve(undefined)),
+  });
+  const configUrl = bucket.url('/canary-config.json');
+  const page = readFileSync(here('app/index.html'), 'utf8').replaceAll('{{CONFIG_URL}}', configUrl);
+  app.put('/', page, { type: 'text/html; charset=utf-8' });
+  app.put('/index.html', page, { type: 'text/html; charset=utf-8' });
+  app.put('/client-canary.min.js', readFileSync(here('../dist/client-canary.min.js')));
+  app.put('/demo.js', readFileSync(here('../dist/demo.js')));
+
+  return {
+    origin: app.origin,
+    bucketOrigin: bucket.origin,
+    configUrl,
+    async close() {
+      await Promise.all([app.close(), bucket.close()]);
+    },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const demo = await startDemo({ port: Number(process.env.PORT ?? 8080) });
+  console.log(`client-canary demo on ${demo.origin}/  (bucket ${demo.bucketOrigin}; Ctrl+C stops)`);
+}

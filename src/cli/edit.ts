@@ -74,6 +74,17 @@ export function promote(doc: unknown, name: string, force = false): Change[] {
   return changes;
 }
 
+/** `ship`: new canary assets for a feature (its canary flags stay), and optionally a percentage. */
+export function ship(doc: unknown, name: string, assets: string[], percentage?: number): Change[] {
+  const feature = featureOf(doc, name);
+  const changes: Change[] = [];
+  const canary = isObject(feature.canary) ? { ...feature.canary } : {};
+  canary.assets = assets;
+  put(feature, 'canary', canary, `${name}.canary`, changes);
+  if (percentage !== undefined) changes.push(...setPercentage(doc, name, percentage));
+  return changes;
+}
+
 /** `ramp`: a time-based rollout from `start` (ISO) through `steps`. */
 export function setRamp(doc: unknown, name: string, steps: RampStep[], start: string): Change[] {
   const feature = featureOf(doc, name);

@@ -5,7 +5,7 @@ import { parseConfig } from '../config/parse';
 import { toJsonSchema, type CanaryConfig } from '../config/schema';
 import { decide } from '../decide/decide';
 import { effectivePercentage } from '../decide/ramp';
-import { bumpRevision, describeChange, featureOf, featuresOf, promote, rollback, setEnabled, setPercentage, setRamp, type Change } from './edit';
+import { bumpRevision, describeChange, featureOf, featuresOf, promote, rollback, setEnabled, setPercentage, setRamp, ship, type Change } from './edit';
 import { CliError, EXIT } from './errors';
 import { parseSteps, PRESETS } from './ramp-steps';
 import { openTarget, type Loaded, type Target } from './target';
@@ -27,6 +27,7 @@ const OPTIONS = {
   attr: { type: 'string', multiple: true },
   now: { type: 'string' },
   force: { type: 'boolean' },
+  percentage: { type: 'string' },
 } as const;
 
 /** The most positional arguments each command takes (rollback: any number of features). */
@@ -140,6 +141,21 @@ Examples:
     async run([target, ...features], values, out) {
       if (!values.all && !features.length) throw new CliError('name the features to roll back, or --all', EXIT.invalid);
       await edit(openTarget(need(target, 'target')), values, out, (doc) => rollback(doc, values.all ? 'all' : features));
+    },
+  },
+  ship: {
+    usage: 'ship <target> <feature> <asset-url>… [--percentage P]',
+    summary: 'new canary assets for a feature (a release), optionally with its first percentage',
+    help: `Relative asset URLs resolve against the config file's URL, so versioned folders beside it work.
+${WRITE_HELP}
+
+Examples:
+  client-canary ship canary-config.json app app/1.5.0/app.js app/1.5.0/app.css --percentage 5
+  client-canary ship s3://my-bucket/canary-config.json app https://cdn.example.com/app/1.5.0/app.mjs`,
+    async run([target, feature, ...assets], values, out) {
+      if (!assets.length) throw new CliError('name the canary asset URLs; see client-canary ship --help', EXIT.invalid);
+      const percentage = values.percentage === undefined ? undefined : toPercentage(values.percentage);
+      await edit(openTarget(need(target, 'target')), values, out, (doc) => ship(doc, need(feature, 'feature'), assets, percentage));
     },
   },
   promote: {

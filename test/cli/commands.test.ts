@@ -48,6 +48,18 @@ describe('writing commands', () => {
     expect((await cli('rollback', path)).code).toBe(1);
   });
 
+  it('ship: new canary assets, canary flags kept, with a first percentage', async () => {
+    const path = configFile(base());
+    const run = await cli('ship', path, 'app', 'app/1.2.0/app.js', 'app/1.2.0/app.css', '--percentage', '1');
+    expect(run.code).toBe(0);
+    const app = readJson(path).features.app;
+    expect(app.canary).toEqual({ assets: ['app/1.2.0/app.js', 'app/1.2.0/app.css'], flags: { checkout: 'new' } });
+    expect(app.percentage).toBe(1);
+    const refused = await cli('ship', path, 'app', 'javascript:alert(1)');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('features.app.canary.assets[0]: expected an http(s) URL');
+  });
+
   it('promote: a canary of flags only keeps the stable assets', async () => {
     const config = base();
     config.features.app.canary = { flags: { checkout: 'new' } } as typeof config.features.app.canary;
@@ -288,7 +300,7 @@ describe('reading commands', () => {
   });
 
   it('--help for every command, with examples', async () => {
-    for (const command of ['validate', 'status', 'set', 'rollback', 'promote', 'ramp', 'kill', 'revive', 'simulate', 'decide', 'schema', 'init']) {
+    for (const command of ['validate', 'status', 'set', 'rollback', 'ship', 'promote', 'ramp', 'kill', 'revive', 'simulate', 'decide', 'schema', 'init']) {
       const run = await cli(command, '--help');
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`^client-canary ${command}`));

@@ -1,14 +1,19 @@
 // The demo app, version 1.0.0 (Stable): it fills #app, and says which version runs.
+// On a warm start the SDK inserts this script before the body is parsed: wait for the DOM.
 (function () {
-  var el = document.getElementById('app');
-  if (!el) return;
-  el.setAttribute('data-version', '1.0.0');
-  el.replaceChildren();
-  var title = document.createElement('strong');
-  title.textContent = '● Stable app ' + '1.0.0';
-  var line = document.createElement('span');
-  var client = window.clientCanary;
-  line.textContent = client ? client.flag('greeting', '') : '';
-  el.append(title, line);
-  window.appVersion = '1.0.0';
+  function render() {
+    var el = document.getElementById('app');
+    if (!el) return;
+    el.setAttribute('data-version', '1.0.0');
+    el.replaceChildren();
+    var title = document.createElement('strong');
+    title.textContent = '● Stable app ' + '1.0.0';
+    var line = document.createElement('span');
+    var client = window.clientCanary;
+    line.textContent = client ? client.flag('greeting', '') : '';
+    el.append(title, line);
+    window.appVersion = '1.0.0';
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', render);
+  else render();
 })();
