@@ -190,28 +190,8 @@ Examples:
       await edit(openTarget(need(target, 'target')), values, out, (doc) => setRamp(doc, need(feature, 'feature'), steps, start));
     },
   },
-  kill: {
-    usage: 'kill <target> <feature>',
-    summary: 'the kill switch: enabled false, everyone stable',
-    help: `${WRITE_HELP}
-
-Example:
-  client-canary kill canary-config.json app`,
-    async run([target, feature], values, out) {
-      await edit(openTarget(need(target, 'target')), values, out, (doc) => setEnabled(doc, need(feature, 'feature'), false));
-    },
-  },
-  revive: {
-    usage: 'revive <target> <feature>',
-    summary: 'undo kill: enabled again',
-    help: `${WRITE_HELP}
-
-Example:
-  client-canary revive canary-config.json app`,
-    async run([target, feature], values, out) {
-      await edit(openTarget(need(target, 'target')), values, out, (doc) => setEnabled(doc, need(feature, 'feature'), true));
-    },
-  },
+  kill: enabledSwitch('kill', false, 'the kill switch: enabled false, everyone stable'),
+  revive: enabledSwitch('revive', true, 'undo kill: enabled again'),
   simulate: {
     usage: 'simulate <target> [--users 100000] [--feature F]',
     summary: 'bucket random users: canary share against the percentage, and a histogram',
@@ -304,6 +284,18 @@ Example:
     },
   },
 };
+
+/** `kill` and `revive`: the feature's `enabled` switch. */
+function enabledSwitch(name: string, enabled: boolean, summary: string): Command {
+  return {
+    usage: `${name} <target> <feature>`,
+    summary,
+    help: `${WRITE_HELP}\n\nExample:\n  client-canary ${name} canary-config.json app`,
+    async run([target, feature], values, out) {
+      await edit(openTarget(need(target, 'target')), values, out, (doc) => setEnabled(doc, need(feature, 'feature'), enabled));
+    },
+  };
+}
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[], out: Output = { log: (l) => console.log(l), error: (l) => console.error(l) }): Promise<number> {
