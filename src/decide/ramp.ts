@@ -5,10 +5,11 @@ import { durationMs, type FeatureConfig } from '../config/schema';
  * `start + after` has passed, 0 before the first step; otherwise the feature's `percentage`
  * (default 0). `now` defaults to the clock, and is only read for a ramp.
  */
-export function effectivePercentage(feature: FeatureConfig, now: number = Date.now()): number {
+export function effectivePercentage(feature: FeatureConfig, now?: number): number {
   const ramp = feature.ramp;
   if (!ramp) return feature.percentage ?? 0;
   const start = Date.parse(ramp.start);
+  now ??= Date.now(); // only here: a default parameter would read the clock for every decision
   let percentage = 0;
   for (const step of ramp.steps) {
     // Written so that a NaN clock or start stays before every step instead of past them all.
