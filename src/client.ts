@@ -112,11 +112,12 @@ export function createCanary(options: CanaryOptions): CanaryClient {
   // Features whose canary assets failed on this page: stable assets run, so they decide stable.
   const failedOver: string[] = [];
 
-  const report = (error: CanaryError) => {
+  const emitError = (error: CanaryError) => {
     console.warn(`client-canary: ${error.message}`);
     emitter.emit('error', error);
     beacon?.('error', error);
   };
+  const report = (...args: ConstructorParameters<typeof CanaryError>) => emitError(new CanaryError(...args));
 
   const decideNow = (feature: string): Decision =>
     decide(settled ? config : null, feature, {
@@ -142,8 +143,8 @@ export function createCanary(options: CanaryOptions): CanaryClient {
   };
 
   // Reported while counting towards the guard's limit; a canary throwing in a loop says it once.
-  const failCanary = (feature: string, error: CanaryError) => {
-    if (guard.trip(feature, config?.revision)) report(error);
+  const failCanary = (feature: string, ...error: ConstructorParameters<typeof CanaryError>) => {
+    if (guard.trip(feature, config?.revision)) report(...error);
   };
 
   const apply = (entry: CachedConfig) => {
@@ -158,13 +159,13 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     if (result.ok) {
       const entry = { ...result.value, fetchedAt: now() };
       const previous = config;
-      if (!writeCache(storage, configUrl, entry)) report(new CanaryError('storage', 'the config could not be cached: storage refused the write'));
+      if (!writeCache(storage, configUrl, entry)) report('storage', 'the config could not be cached: storage refused the write');
       if (keep) return;
       apply(entry);
       if (previous && JSON.stringify(previous) !== JSON.stringify(entry.config))
         emitter.emit('change', { revision: entry.config.revision, previousRevision: previous.revision });
     } else {
-      report(result.error);
+      emitError(result.error);
       const cached = config ? undefined : readCache(storage, configUrl);
       if (cached && now() - cached.fetchedAt < maxStaleMs) apply(cached);
     }
@@ -185,7 +186,7 @@ export function createCanary(options: CanaryOptions): CanaryClient {
       const url = resolved ? resolved.url : String(typeof asset === 'string' ? asset : asset.url);
       if (why || !doc) {
         result.refused.push(url);
-        report(new CanaryError('asset-refused', `asset refused: ${url}: ${why ?? 'no document'}`, { url, feature: canaryOf }));
+        report('asset-refused', `asset refused: ${url}: ${why ?? 'no document'}`, { url, feature: canaryOf });
       } else allowed.push(resolved!);
     }
     // A canary is all or nothing: one refused asset and none of them runs (stable will).
@@ -215,7 +216,7 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     const canary = await insertAll(spec?.canary?.assets, configUrl, feature);
     if (canary.ok) return canary;
     failedOver.push(feature);
-    failCanary(feature, new CanaryError('asset-load', `canary assets of "${feature}" failed; stable loads instead`, { feature }));
+    failCanary(feature, 'asset-load', `canary assets of "${feature}" failed; stable loads instead`, { feature });
     return merge([canary, await insertAll(spec?.stable?.assets, configUrl)]);
   };
 
@@ -242,7 +243,7 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     try {
       return new URL(origin).origin;
     } catch {
-      report(new CanaryError('options', `allowedOrigins: "${origin}" is not an origin; write e.g. "https://cdn.example.com"`));
+      report('options', `allowedOrigins: "${origin}" is not an origin; write e.g. "https://cdn.example.com"`);
       return origin;
     }
   });
@@ -252,7 +253,7 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     nonce ??= (doc?.currentScript as HTMLScriptElement | null)?.nonce || undefined;
     win?.addEventListener('error', (event) => {
       const feature = canaryUrls.get(event.filename);
-      if (feature) failCanary(feature, new CanaryError('canary-error', `canary code of "${feature}" threw: ${event.message}`, { feature, url: event.filename, cause: event.error }));
+      if (feature) failCanary(feature, 'canary-error', `canary code of "${feature}" threw: ${event.message}`, { feature, url: event.filename, cause: event.error });
     });
     const cached = readCache(storage, configUrl);
     if (cached && now() - cached.fetchedAt < maxAgeMs) {
@@ -267,7 +268,7 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     const every = number(options.refreshIntervalMs, 0);
     if (win && every) win.setInterval(() => void refresh(), Math.min(Math.max(every, 1000), 2 ** 31 - 1));
   } catch (cause) {
-    report(new CanaryError('options', `could not start: ${String(cause)}; check configUrl ("${String(options.configUrl)}")`, { cause }));
+    report('options', `could not start: ${String(cause)}; check configUrl ("${String(options.configUrl)}")`, { cause });
     started = Promise.resolve().then(settle);
   }
 
@@ -276,7 +277,7 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     try {
       return run();
     } catch (cause) {
-      report(new CanaryError('options', `internal error: ${String(cause)}`, { cause }));
+      report('options', `internal error: ${String(cause)}`, { cause });
       return otherwise;
     }
   };
@@ -308,7 +309,7 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     // Called before the config is known, it waits for it rather than guess.
     loadAssets: (feature) =>
       started.then(() => loadAssets(feature)).catch((cause) => {
-        report(new CanaryError('asset-load', `could not load assets: ${String(cause)}`, { cause }));
+        report('asset-load', `could not load assets: ${String(cause)}`, { cause });
         return { ...merge([]), ok: false };
       }),
     override: (feature, variant) =>
