@@ -33,7 +33,7 @@ const TYPES = {
 /**
  * Starts a bucket-like server.
  * @param {{ root?: string, port?: number, cacheControl?: string, cors?: boolean, log?: boolean,
- *   onPost?: (path: string, body: string) => Promise<{ status: number, body: unknown } | undefined> }} [options]
+ *   onPost?: (path: string, body: string, headers: import('node:http').IncomingHttpHeaders) => Promise<{ status: number, body: unknown } | undefined> }} [options]
  *   onPost answers a POST (an API of the demo); otherwise POST bodies are collected as beacons.
  */
 export async function startBucketServer(options = {}) {
@@ -53,7 +53,7 @@ export async function startBucketServer(options = {}) {
     const object = objects.get(path);
     if (object) return object;
     if (!root) return undefined;
-    const file = normalize(join(root, decodeURIComponent(path)));
+    const file = normalize(join(root, path));
     if (!file.startsWith(normalize(root) + sep) && file !== normalize(root)) return undefined;
     try {
       const info = await stat(file);
@@ -66,7 +66,13 @@ export async function startBucketServer(options = {}) {
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = url.pathname;
+    let path;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
     counts.set(path, (counts.get(path) ?? 0) + 1);
     log.push({ method: req.method ?? 'GET', path, at: Date.now() });
     if (options.log) console.log(`${req.method} ${path}`);
@@ -88,7 +94,7 @@ export async function startBucketServer(options = {}) {
       for await (const chunk of req) chunks.push(chunk);
       const body = Buffer.concat(chunks).toString('utf8');
       posts.push({ path, body, type: req.headers['content-type'] });
-      const answer = await options.onPost?.(path, body);
+      const answer = await options.onPost?.(path, body, req.headers);
       if (answer) {
         res.writeHead(answer.status, { ...headers, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
         res.end(JSON.stringify(answer.body));

@@ -4,7 +4,7 @@
 //   - the "app" (PORT, default 8080): the page that loads the SDK by script tag, and the rollout
 //     console's API, which edits the bucket's config by running the client-canary CLI itself.
 // The config is edited in a temporary copy: demo/bucket/canary-config.json stays as committed.
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,7 +16,7 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const CONSOLE = {
   set: (a) => ['app', String(a.percentage)],
   rollback: () => ['app'],
-  promote: () => ['app', '--force'],
+  promote: () => ['app'],
   kill: () => ['app'],
   revive: () => ['app'],
   ramp: (a) => ['app', '--preset', String(a.preset)],
@@ -29,18 +29,33 @@ export async function startDemo({ port = 8080, log = false } = {}) {
   const { main } = await import(pathToFileURL(here('../dist/cli-main.js')).href);
   const work = mkdtempSync(join(tmpdir(), 'client-canary-demo-'));
   const configPath = join(work, 'canary-config.json');
-  copyFileSync(here('bucket/canary-config.json'), configPath);
+  // A revision never seen before, at every start and reset: devices that the guard pinned to an
+  // earlier revision (a broken canary of a previous run) are released, as by a real release.
+  const restore = () => {
+    const config = JSON.parse(readFileSync(here('bucket/canary-config.json'), 'utf8'));
+    config.revision = `demo-${Date.now()}`;
+    writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  };
+  restore();
 
   const bucket = await startBucketServer({ root: here('bucket'), port: port ? port + 1 : 0, log });
-  // no-cache: the browser revalidates the config on every fetch (ETag → 304); the SDK's own
-  // maxAgeMs, shown as a countdown on the page, is what bounds a rollback.
-  const publish = () => bucket.put('/canary-config.json', readFileSync(configPath), { type: 'application/json', cacheControl: 'no-cache' });
+  // max-age as the page's maxAgeMs (10 s), as the hosting guide says; the SDK revalidates anyway.
+  const publish = () => bucket.put('/canary-config.json', readFileSync(configPath), { type: 'application/json', cacheControl: 'max-age=10' });
   publish();
 
-  const runConsole = async (body) => {
-    const { command, ...args } = JSON.parse(body || '{}');
+  const runConsole = async (body, headers) => {
+    // Only the page itself: a JSON request from another site would need a CORS preflight, which
+    // this origin does not answer.
+    if (!/^application\/json\b/.test(headers['content-type'] ?? '')) return { status: 415, body: { code: 1, output: 'expected application/json' } };
+    let request;
+    try {
+      request = JSON.parse(body);
+    } catch {
+      return { status: 400, body: { code: 1, output: 'the body is not JSON' } };
+    }
+    const { command, ...args } = request ?? {};
     if (command === 'reset') {
-      copyFileSync(here('bucket/canary-config.json'), configPath);
+      restore();
       publish();
       return { status: 200, body: { code: 0, output: 'demo config restored', config: JSON.parse(readFileSync(configPath, 'utf8')) } };
     }
@@ -60,7 +75,7 @@ export async function startDemo({ port = 8080, log = false } = {}) {
     cacheControl: 'no-cache',
     log,
     cors: false,
-    onPost: (path, body) => (path === '/api/console' ? runConsole(body) : Promise.resolve(undefined)),
+    onPost: (path, body, headers) => (path === '/api/console' ? runConsole(body, headers) : Promise.resolve(undefined)),
   });
   const configUrl = bucket.url('/canary-config.json');
   const page = readFileSync(here('app/index.html'), 'utf8').replaceAll('{{CONFIG_URL}}', configUrl);
@@ -75,6 +90,7 @@ export async function startDemo({ port = 8080, log = false } = {}) {
     configUrl,
     async close() {
       await Promise.all([app.close(), bucket.close()]);
+      rmSync(work, { recursive: true, force: true });
     },
   };
 }

@@ -8,6 +8,11 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getEleme
 const MAX_AGE_MS = 10_000;
 const COHORT = 10_000;
 
+/** Where the console's results are logged, among the page's events. */
+let logConsole: (text: string) => void = () => undefined;
+/** The bucket's revision, as the console last saw it. */
+let bucketRevision: string | undefined;
+
 interface ConsoleAnswer {
   code: number;
   output: string;
@@ -27,7 +32,8 @@ interface ConsoleAnswer {
   const pending: HTMLLIElement[] = [];
   client.on('exposure', (e) => log('exposure', `${e.feature} → ${e.variant} (${e.reason}, bucket ${e.bucket}, ${e.percentage} %, revision ${e.revision})`));
   client.on('error', (e) => log('error', `${e.code}: ${e.message}`));
-  client.on('change', (e) => log('change', `revision ${e.previousRevision} → ${e.revision}`));
+  // (No 'change' listener: without refreshIntervalMs a page keeps the config it decided with.)
+  logConsole = (text) => log('console', text);
   const start = () => {
     $('events').append(...pending.reverse());
     void showUser(client);
@@ -44,8 +50,9 @@ async function showUser(client: CanaryClient): Promise<void> {
   const checkout = client.decide('checkout');
   const threshold = Math.round(app.percentage * 100);
   $('user-id').textContent = `${client.context().userId} (from ${app.userIdSource})`;
-  $('bucket').textContent =
-    app.bucket === null ? 'none: no config' : `${app.bucket} of 0–9999; canary below ${threshold} (${app.percentage} %) → ${app.bucket < threshold ? 'in' : 'out'}`;
+  // In or out of the rollout only says something when the rollout decided.
+  const verdict = app.reason === 'rollout' ? (app.bucket! < threshold ? 'in' : 'out') : `not by bucket: ${app.reason}`;
+  $('bucket').textContent = app.bucket === null ? 'none: no config' : `${app.bucket} of 0–9999; canary below ${threshold} (${app.percentage} %) → ${verdict}`;
   $('feature-app').textContent = `${app.variant} (${app.reason})`;
   $('feature-app').dataset.variant = app.variant;
   $('feature-checkout').textContent = `${checkout.variant} (${checkout.reason})`;
@@ -57,19 +64,22 @@ async function showUser(client: CanaryClient): Promise<void> {
   $('loaded').textContent = loaded() ? `version ${loaded()}` : 'none yet';
   const configUrl = document.querySelector<HTMLScriptElement>('script[data-config]')!.dataset.config!;
   const tick = () => {
-    let fetchedAt: number | undefined;
+    let cached: { fetchedAt?: number; config?: { revision?: string } } = {};
     try {
-      fetchedAt = (JSON.parse(localStorage.getItem(`client-canary:config:${configUrl}`) ?? '{}') as { fetchedAt?: number }).fetchedAt;
+      cached = JSON.parse(localStorage.getItem(`client-canary:config:${configUrl}`) ?? '{}') as typeof cached;
     } catch {
-      fetchedAt = undefined;
+      // an unreadable cache reads as none
     }
-    const age = fetchedAt ? Date.now() - fetchedAt : undefined;
-    $('config-age').textContent =
+    const age = cached.fetchedAt ? Date.now() - cached.fetchedAt : undefined;
+    const when =
       age === undefined
-        ? 'no cached config'
+        ? 'nothing is cached'
         : age < MAX_AGE_MS
-          ? `cached ${(age / 1000).toFixed(0)} s ago: a reload within ${((MAX_AGE_MS - age) / 1000).toFixed(0)} s decides from this cache, no network`
-          : `cached ${(age / 1000).toFixed(0)} s ago, older than maxAgeMs (10 s): the next reload fetches the config first`;
+          ? `a reload within ${((MAX_AGE_MS - age) / 1000).toFixed(0)} s decides from the cache (revision ${cached.config?.revision}, fetched ${(age / 1000).toFixed(0)} s ago), without the network`
+          : `the cache is older than maxAgeMs (10 s): the next reload fetches the bucket's config first`;
+    // The rollback bound: a change in the bucket reaches this browser at the latest on its first
+    // load after maxAgeMs; sooner when a background refresh already cached it.
+    $('config-age').textContent = `this page: revision ${app.revision}; bucket: ${bucketRevision ?? '…'}. ${when[0]!.toUpperCase()}${when.slice(1)}.`;
   };
   tick();
   setInterval(tick, 500);
@@ -96,24 +106,31 @@ async function wireConsole(): Promise<void> {
     config = next;
     const app = next?.features.app;
     if (!next || !app) return;
+    bucketRevision = next.revision;
     const ramp = app.ramp ? `, ramp ${app.ramp.steps.map((s) => `${s.after}:${s.percentage}`).join(' ')}` : '';
     const canary = app.canary?.assets?.map((a) => (typeof a === 'string' ? a : a.url)).join(' ') ?? 'none';
     $('config-line').textContent = `revision ${next.revision} · app ${app.percentage ?? 0} %${ramp}${app.enabled === false ? ' · KILLED' : ''} · canary ${canary}`;
     slider.value = String(app.percentage ?? 0);
-    drawCohort(next, Number(slider.value));
+    drawCohort(next);
   };
   const run = async (command: string, args: Record<string, unknown> = {}) => {
-    const response = await fetch('/api/console', { method: 'POST', body: JSON.stringify({ command, ...args }) });
+    const response = await fetch('/api/console', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ command, ...args }) });
     const answer = (await response.json()) as ConsoleAnswer;
     $('cli-output').textContent = answer.output;
     $('cli-output').dataset.code = String(answer.code);
     show(answer.config ?? config);
+    logConsole(answer.code === 0 ? `${command}: the bucket is at revision ${bucketRevision}` : `${command} refused (exit ${answer.code})`);
   };
 
+  // The slider previews what "Set percentage" would do (it removes a ramp, like the CLI).
   slider.oninput = () => {
-    $('percentage-value').textContent = `${slider.value} %`;
-    if (config) drawCohort(config, Number(slider.value));
+    const app = config?.features.app;
+    if (config && app) drawCohort({ ...config, features: { ...config.features, app: { ...app, percentage: Number(slider.value), ramp: undefined } } });
   };
+  // A ramp moves by itself: redraw as time passes.
+  setInterval(() => {
+    if (config?.features.app?.ramp) drawCohort(config);
+  }, 1000);
   $('set').onclick = () => run('set', { percentage: Number(slider.value) });
   $('rollback').onclick = () => run('rollback');
   $('promote').onclick = () => run('promote');
@@ -128,23 +145,35 @@ async function wireConsole(): Promise<void> {
   show((await response.json()) as CanaryConfig);
 }
 
-/** 10,000 simulated users, each a square, coloured by the variant they get at `percentage`. */
-function drawCohort(config: CanaryConfig, percentage: number): void {
+// What each simulated user got at the last drawing, to show who just joined (or left).
+let previous: boolean[] = [];
+
+/**
+ * 10,000 simulated users, each a square, coloured by the variant `decide` gives them now (ramp,
+ * kill switch and all), as every browser would. Squares that just joined the canary are light
+ * orange: raising the percentage only ever adds squares.
+ */
+function drawCohort(config: CanaryConfig): void {
   const canvas = $<HTMLCanvasElement>('cohort');
   const context = canvas.getContext('2d');
   const api = window.ClientCanary;
-  const app = config.features.app;
-  if (!context || !api || !app) return;
-  const threshold = app.enabled === false ? 0 : Math.round(percentage * 100);
+  if (!context || !api || !config.features.app) return;
   const side = Math.sqrt(COHORT);
   const cell = canvas.width / side;
+  const now = Date.now();
   let canary = 0;
+  let percentage = 0;
+  const current: boolean[] = [];
   for (let i = 0; i < COHORT; i++) {
-    const isCanary = api.bucketOf(app.salt ?? 'app', `simulated-user-${i}`) < threshold;
+    const d = api.decide(config, 'app', { userId: `simulated-user-${i}`, now });
+    percentage = d.percentage;
+    const isCanary = (current[i] = d.variant === 'canary');
     if (isCanary) canary++;
-    context.fillStyle = isCanary ? '#d9480f' : '#1f5fbf';
+    const was = previous[i] ?? isCanary;
+    context.fillStyle = isCanary ? (was ? '#d9480f' : '#ffa94d') : was ? '#74a9f0' : '#1f5fbf';
     context.fillRect((i % side) * cell, Math.floor(i / side) * cell, cell - 0.5, cell - 0.5);
   }
+  previous = current;
   $('percentage-value').textContent = `${percentage} %`;
   $('cohort-count').textContent = `(${canary.toLocaleString('en')} canary at ${percentage} %)`;
   $('cohort-count').dataset.canary = String(canary);

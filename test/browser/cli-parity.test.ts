@@ -53,6 +53,9 @@ describe('the browser decides as the CLI says', () => {
     expect(decisions.map(({ userIdSource: _s, ...d }) => d)).toEqual(expected.map(({ userIdSource: _s, ...d }: Record<string, unknown>) => d));
     expect(decisions.map((d) => d.revision)).toEqual(users.map(() => expected[0]!.revision));
     expect(decisions.map((d) => d.percentage)).toContain(42.5);
+    // ExposeHeaders of the CORS rules: the page could read the Date (and ETag) of the response.
+    const cached = await page.evaluate(() => Object.entries(localStorage).find(([k]) => k.startsWith('client-canary:config:'))?.[1]);
+    expect(JSON.parse(cached!).serverDate).toEqual(expect.any(Number));
     expect(errors).toEqual([]);
   });
 

@@ -80,7 +80,21 @@ describe('the demo, as a new user sees it', { timeout: 60_000 }, () => {
     const guarded = await shown(page);
     expect(guarded).toMatchObject({ version: '1.0.0', variant: 'stable' });
     expect(await page.textContent('#feature-app')).toBe('stable (guarded)');
+    expect(await page.textContent('#bucket')).toContain('not by bucket: guarded');
+    // Reset is a new release (a new revision): the pin is released and the good canary returns.
     await page.click('#reset-demo');
     await page.waitForFunction(() => document.getElementById('cli-output')?.textContent === 'demo config restored');
+    await reloadAfterMaxAge(page);
+    expect(await shown(page)).toMatchObject({ version: '1.1.0', variant: 'canary' });
+    expect(await page.textContent('#feature-app')).toBe('canary (rollout)');
+  });
+
+  it('takes console commands from the page only: JSON bodies, and says what is wrong otherwise', async () => {
+    const post = (body: string, type?: string) => fetch(`${demo.origin}/api/console`, { method: 'POST', body, headers: type ? { 'Content-Type': type } : {} });
+    expect((await post('{"command":"rollback"}', 'text/plain')).status).toBe(415);
+    expect((await post('not json', 'application/json')).status).toBe(400);
+    expect((await post('{"command":"rm -rf"}', 'application/json')).status).toBe(400);
+    expect((await fetch(`${demo.origin}/%E0%A4%A`)).status).toBe(400);
+    expect((await fetch(`${demo.origin}/`)).status).toBe(200); // still up
   });
 });

@@ -7,10 +7,12 @@
     el.setAttribute('data-version', '1.0.0');
     el.replaceChildren();
     var title = document.createElement('strong');
-    title.textContent = '● Stable app ' + '1.0.0';
-    var line = document.createElement('span');
     var client = window.clientCanary;
-    line.textContent = client ? client.flag('greeting', '') : '';
+    // The label follows this page's decision: after a promote, 1.1.0 is the stable app.
+    var variant = client ? client.variant('app') : 'stable';
+    title.textContent = '● ' + (variant === 'canary' ? 'Canary' : 'Stable') + ' app 1.0.0';
+    var line = document.createElement('span');
+    line.textContent = (client && client.flag('greeting', '')) || 'Hello';
     el.append(title, line);
     window.appVersion = '1.0.0';
   }
