@@ -161,23 +161,25 @@ describe('asset policy', () => {
       { version: 1, features: { ...appConfig({ percentage: 100 }).features, flagsOnly: { percentage: 100, canary: { flags: { x: true } } } } },
       '/default-load/canary-config.json',
     );
-    const { page } = await chromium.open();
+    const { page, errors } = await chromium.open();
     await page.addInitScript(() => {
       (window.clientCanaryQueue ||= []).push((client) => client.on('exposure', (e) => ((window as unknown as { exposed: string[] }).exposed ||= []).push(e.feature)));
     });
     await page.goto(sitePage({ config }));
     expect(await loadedVersion(page)).toBe(CANARY);
     expect(await page.evaluate(() => (window as unknown as { exposed: string[] }).exposed)).toEqual(['app']);
+    expect(errors).toEqual([]);
   });
 
   it('waits for the config when loadAssets() is called before ready()', async () => {
     const config = publish(appConfig({ percentage: 100 }), '/early/canary-config.json');
     bucket().fault('/early/canary-config.json', { delayMs: 300 });
-    const { page } = await chromium.open(sitePage({}, { body: '' }));
+    const { page, errors } = await chromium.open(sitePage({}, { body: '' }));
     const result = await page.evaluate((configUrl) => window.ClientCanary!.createCanary({ configUrl, userId: 'early' }).loadAssets('app'), config);
     expect(result.ok).toBe(true);
     expect(result.loaded.sort()).toEqual([bucket().url(`/app/${CANARY}/app.css`), bucket().url(`/app/${CANARY}/app.js`)]);
     expect(await loadedVersion(page)).toBe(CANARY);
+    expect(errors).toEqual([]);
   });
 });
 
@@ -286,7 +288,7 @@ describe('caching and the rollback bound', () => {
   it('fires change when a polled config changes', async () => {
     const path = '/poll/canary-config.json';
     const config = publish(appConfig({ percentage: 10 }, 'p1'), path);
-    const { page } = await chromium.open(sitePage({}, { body: '<div id="none"></div>' }));
+    const { page, errors } = await chromium.open(sitePage({}, { body: '<div id="none"></div>' }));
     const changed = page.evaluate(
       (configUrl) =>
         new Promise<unknown>((resolve) => {
@@ -298,6 +300,7 @@ describe('caching and the rollback bound', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     publish(appConfig({ percentage: 20 }, 'p2'), path);
     expect(await changed).toEqual({ revision: 'p2', previousRevision: 'p1' });
+    expect(errors).toEqual([]);
   });
 });
 
@@ -334,7 +337,7 @@ describe('the guard, reporting', () => {
   it('reports a canary that keeps throwing once, not once per throw', async () => {
     bucket().put('/noisy/noisy.js', "window.appVersion = 'noisy'; for (let i = 0; i < 5; i++) setTimeout(() => { throw new Error('again ' + i); }, 10 * i);");
     const config = publish(appConfig({ percentage: 100, canary: { assets: ['noisy.js'] } }), '/noisy/canary-config.json');
-    const { page } = await chromium.open();
+    const { page, errors } = await chromium.open();
     await page.addInitScript(() => {
       (window.clientCanaryQueue ||= []).push((client) => client.on('error', (e) => ((window as unknown as { errors: string[] }).errors ||= []).push(e.code)));
     });
@@ -342,6 +345,7 @@ describe('the guard, reporting', () => {
     expect(await loadedVersion(page)).toBe('noisy');
     await page.waitForTimeout(200);
     expect(await page.evaluate(() => (window as unknown as { errors: string[] }).errors)).toEqual(['canary-error']);
+    expect(errors.map((e) => e.message)).toEqual(['again 0', 'again 1', 'again 2', 'again 3', 'again 4']); // the canary's own
   });
 });
 
@@ -349,7 +353,7 @@ describe('QA overrides', () => {
   it('forces canary for this tab with ?canary=app:canary and clears it with ?canary=reset', async () => {
     const config = publish(appConfig({ percentage: 0 }), '/override/canary-config.json');
     const url = sitePage({ config });
-    const { page } = await chromium.open(`${url}?canary=app:canary`);
+    const { page, errors } = await chromium.open(`${url}?canary=app:canary`);
     expect(await loadedVersion(page)).toBe(CANARY);
     expect(await decision(page)).toMatchObject({ reason: 'override' });
     await page.goto(url); // same tab: kept in sessionStorage
@@ -360,6 +364,7 @@ describe('QA overrides', () => {
     expect(await decision(page)).toMatchObject({ reason: 'rollout', variant: 'stable' });
     const other = await chromium.open(url); // another tab (and profile) never saw the override
     expect(await loadedVersion(other.page)).toBe(STABLE);
+    expect(errors).toEqual([]);
   });
 });
 
@@ -367,7 +372,7 @@ describe('events', () => {
   it('sends exposure and error beacons when the page is left', async () => {
     const config = publish(appConfig({ percentage: 100, canary: { assets: ['missing/app.js'] } }, 'b1'), '/beacon/canary-config.json');
     const beacon = bucket().url('/beacon');
-    const { page } = await chromium.open(sitePage({ config, beacon, 'user-id': 'beacon-user' }));
+    const { page, errors } = await chromium.open(sitePage({ config, beacon, 'user-id': 'beacon-user' }));
     expect(await loadedVersion(page)).toBe(STABLE);
     const posted = bucket().posts.length;
     await page.goto('about:blank');
@@ -376,14 +381,16 @@ describe('events', () => {
     expect(bucket().posts[posted]!.type).toMatch(/^text\/plain/);
     expect(events).toContainEqual(expect.objectContaining({ type: 'exposure', feature: 'app', variant: 'canary', reason: 'rollout', revision: 'b1', userId: 'beacon-user' }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'error', code: 'asset-load', feature: 'app' }));
+    expect(errors).toEqual([]);
   });
 
   it('gives context() with the variants of the page for an error tracker', async () => {
     const config = publish(appConfig({ percentage: 100 }), '/context/canary-config.json');
-    const { page } = await chromium.open(sitePage({ config, 'user-id': 'ctx' }));
+    const { page, errors } = await chromium.open(sitePage({ config, 'user-id': 'ctx' }));
     await loadedVersion(page);
     expect(await page.evaluate(() => window.clientCanary!.context())).toEqual({ userId: 'ctx', variants: { app: 'canary' } });
     expect(await page.evaluate(() => window.clientCanary!.flag('tone', 'none'))).toBe('bold');
+    expect(errors).toEqual([]);
   });
 });
 
