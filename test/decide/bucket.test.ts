@@ -49,6 +49,15 @@ describe('bucketOf', () => {
     );
   });
 
+  it('leaves the fast path at any character above ASCII, wherever it falls in a block of four', () => {
+    for (const c of ['\u0080', '\u00ff', '\u0100', '\u0800', '\uffff', '😀']) {
+      for (let at = 0; at < 8; at++) {
+        const userId = `${'a'.repeat(at)}${c}${'b'.repeat(7 - at)}`;
+        for (const salt of ['app', 'ab', 'abc:d']) expect(bucketOf(salt, userId)).toBe(murmurhash.x86.hash32(utf8.encode(`${salt}:${userId}`), 0) % 10_000);
+      }
+    }
+  });
+
   it('always lands in 0..9999', () => {
     fc.assert(
       fc.property(fc.string(), fc.string(), (salt, userId) => {
