@@ -384,6 +384,22 @@ describe('events', () => {
     expect(errors).toEqual([]);
   });
 
+  it('sends the batch when the page is hidden (a tab switch), not only when it is left', async () => {
+    const config = publish(appConfig({ percentage: 0 }, 'h1'), '/hidden/canary-config.json');
+    const beacon = bucket().url('/beacon-hidden');
+    const { page, errors } = await chromium.open(sitePage({ config, beacon, 'user-id': 'hidden-user' }));
+    expect(await loadedVersion(page)).toBe(STABLE);
+    const before = bucket().posts.filter((p) => p.path === '/beacon-hidden').length;
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await expect.poll(() => bucket().posts.filter((p) => p.path === '/beacon-hidden').length, { timeout: 5000 }).toBe(before + 1);
+    const events = JSON.parse(bucket().posts.filter((p) => p.path === '/beacon-hidden').at(-1)!.body) as Record<string, unknown>[];
+    expect(events).toEqual([expect.objectContaining({ type: 'exposure', feature: 'app', variant: 'stable', revision: 'h1', userId: 'hidden-user' })]);
+    expect(errors).toEqual([]);
+  });
+
   it('gives context() with the variants of the page for an error tracker', async () => {
     const config = publish(appConfig({ percentage: 100 }), '/context/canary-config.json');
     const { page, errors } = await chromium.open(sitePage({ config, 'user-id': 'ctx' }));
