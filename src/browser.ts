@@ -24,12 +24,12 @@ function start(script: HTMLScriptElement | null): CanaryClient {
   const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean);
   const ms = (attribute: string, value: string | undefined): number | undefined => {
     if (value === undefined || /^\d+$/.test(value)) return value === undefined ? value : Number(value);
-    complain(`${attribute}="${value}" is not a number of milliseconds: write e.g. ${attribute}="1500". Using the default.`);
+    complain(`${attribute}="${value}" is not a number of milliseconds: write e.g. ${attribute}="1500"; the default applies`);
   };
   const load = list(data.load);
   const fallbackUrls = list(data.fallback);
-  if (!data.config) complain('the script tag needs data-config="https://…/canary-config.json"; every feature stays stable.');
-  if (fallbackUrls && !load) complain('data-fallback belongs to the first feature of data-load: add data-load="app" (your feature name).');
+  if (!data.config) complain('the script tag needs data-config="https://…/canary-config.json"; every feature stays stable');
+  if (fallbackUrls && !load) complain('data-fallback belongs to the first feature of data-load: add data-load="app" (your feature)');
   const options: CanaryOptions = {
     configUrl: data.config ?? '',
     userId: data.userId,
@@ -38,7 +38,6 @@ function start(script: HTMLScriptElement | null): CanaryClient {
     allowedOrigins: list(data.allowedOrigins),
     beaconUrl: data.beacon,
     overrideParam: data.overrideParam,
-    nonce: script?.nonce || undefined,
     loadAssets: load ?? true,
     fallback: fallbackUrls ? { [load?.[0] ?? 'fallback']: { assets: fallbackUrls } } : undefined,
   };

@@ -29,7 +29,7 @@ export interface CanaryOptions {
   refreshIntervalMs?: number;
   /** Origins assets may come from, e.g. `['https://cdn.example.com']`; others are refused. */
   allowedOrigins?: string[];
-  /** CSP nonce for inserted tags; the script tag build copies its own. */
+  /** CSP nonce for inserted tags; by default the nonce of the script that calls createCanary (the loader's own tag). */
   nonce?: string;
   /** Exposures and errors are sent here with `navigator.sendBeacon` when the page is hidden. */
   beaconUrl?: string;
@@ -103,6 +103,9 @@ export function createCanary(options: CanaryOptions): CanaryClient {
   let overrides: Overrides = { ...options.overrides, ...readOverrides(session, win?.location.search ?? '', options.overrideParam ?? 'canary') };
 
   let config: CanaryConfig | null = null;
+  let cacheRefused = false;
+  // Why there is no config, when a fetch failed: decisions of reason 'fallback' carry it.
+  let configError: string | undefined;
   let clockOffset = 0;
   let settled = false;
   const exposed = new Set<string>();
@@ -119,8 +122,8 @@ export function createCanary(options: CanaryOptions): CanaryClient {
   };
   const report = (...args: ConstructorParameters<typeof CanaryError>) => emitError(new CanaryError(...args));
 
-  const decideNow = (feature: string): Decision =>
-    decide(settled ? config : null, feature, {
+  const decideNow = (feature: string): Decision => {
+    const d = decide(settled ? config : null, feature, {
       userId,
       userIdSource,
       attributes: options.attributes,
@@ -128,6 +131,10 @@ export function createCanary(options: CanaryOptions): CanaryClient {
       overrides,
       guarded: [...guard.pinned(config?.revision), ...failedOver],
     });
+    // A fallback says what made it one.
+    if (d.reason == 'fallback') d.error = configError;
+    return d;
+  };
 
   // A decision that the page acts on: the first use of each feature is an exposure.
   const use = (feature: string): Decision => {
@@ -159,15 +166,19 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     if (result.ok) {
       const entry = { ...result.value, fetchedAt: now() };
       const previous = config;
-      if (!writeCache(storage, configUrl, entry)) report('storage', 'the config could not be cached: storage refused the write');
-      if (keep) return;
-      apply(entry);
-      if (previous && JSON.stringify(previous) !== JSON.stringify(entry.config))
+      if (!keep) apply(entry);
+      if (previous && !keep && JSON.stringify(previous) !== JSON.stringify(entry.config))
         emitter.emit('change', { revision: entry.config.revision, previousRevision: previous.revision });
+      // Said once: storage that refuses (or `storage: null`) refuses every time.
+      if (!writeCache(storage, configUrl, entry) && options.storage !== null && !cacheRefused) {
+        cacheRefused = true;
+        report('storage', 'the config could not be cached: storage refused the write');
+      }
     } else {
       emitError(result.error);
-      const cached = config ? undefined : readCache(storage, configUrl);
-      if (cached && now() - cached.fetchedAt < maxStaleMs) apply(cached);
+      configError = result.error.message;
+      const stale = config ? undefined : readCache(storage, configUrl, now(), maxStaleMs);
+      if (stale) apply(stale);
     }
   };
 
@@ -220,11 +231,14 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     return merge([canary, await insertAll(spec?.stable?.assets, configUrl)]);
   };
 
+  // The features of the config, or of the fallback when there is none; none until settled.
+  const features = () => (settled ? Object.keys(config?.features ?? options.fallback ?? {}) : []);
+  // A feature's flags: of the chosen variant (an exposure), or of the given one; the fallback's.
+  const flagsOf = (feature: string, variant?: Variant) =>
+    config ? config.features[feature]![variant ?? use(feature).variant]?.flags : variant === 'canary' ? undefined : options.fallback![feature]!.flags;
+
   // The features whose assets load when none is named: those with assets in either variant.
-  const withAssets = () =>
-    config
-      ? Object.keys(config.features).filter((f) => config!.features[f]!.stable?.assets?.length || config!.features[f]!.canary?.assets?.length)
-      : Object.keys(options.fallback ?? {});
+  const withAssets = () => features().filter((f) => !config || config.features[f]!.stable?.assets?.length || config.features[f]!.canary?.assets?.length);
 
   const loadAssets = async (feature?: string): Promise<AssetResult> =>
     merge(await Promise.all((feature !== undefined ? [feature] : withAssets()).map(loadFeature)));
@@ -255,8 +269,8 @@ export function createCanary(options: CanaryOptions): CanaryClient {
       const feature = canaryUrls.get(event.filename);
       if (feature) failCanary(feature, 'canary-error', `canary code of "${feature}" threw: ${event.message}`, { feature, url: event.filename, cause: event.error });
     });
-    const cached = readCache(storage, configUrl);
-    if (cached && now() - cached.fetchedAt < maxAgeMs) {
+    const cached = readCache(storage, configUrl, now(), maxAgeMs);
+    if (cached) {
       // Fresh: decide and insert the asset tags before anything touches the network.
       apply(cached);
       settle();
@@ -266,7 +280,8 @@ export function createCanary(options: CanaryOptions): CanaryClient {
       started = refresh().then(settle);
     }
     const every = number(options.refreshIntervalMs, 0);
-    if (win && every) win.setInterval(() => void refresh(), Math.min(Math.max(every, 1000), 2 ** 31 - 1));
+    // At least a second; at most what a timer can hold (about 24 days; more would fire at once).
+    if (win && every) win.setInterval(() => void refresh(), Math.min(Math.max(every, 1e3), 2e9));
   } catch (cause) {
     report('options', `could not start: ${String(cause)}; check configUrl ("${String(options.configUrl)}")`, { cause });
     started = Promise.resolve().then(settle);
@@ -289,23 +304,13 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     decide: (feature) => safely(() => use(feature), decide(null, String(feature), { userId, userIdSource })),
     flag: <T extends FlagValue>(name: string, defaultValue: T): T =>
       safely(() => {
-        const declares = (f: string) => hasOwn(config!.features[f]!.stable?.flags, name) || hasOwn(config!.features[f]!.canary?.flags, name);
-        const owner = config && Object.keys(config.features).find(declares);
-        const flags = owner
-          ? config!.features[owner]![use(owner).variant]?.flags
-          : settled && !config
-            ? Object.values(options.fallback ?? {}).find((f) => hasOwn(f.flags, name))?.flags
-            : undefined;
+        // The one feature that declares the flag (in either variant), then its chosen variant's value.
+        const owner = features().find((f) => hasOwn(flagsOf(f, 'stable'), name) || hasOwn(flagsOf(f, 'canary'), name));
+        const flags = owner === undefined ? undefined : flagsOf(owner);
         const value = hasOwn(flags, name) ? flags![name] : undefined;
         return typeof value === typeof defaultValue ? (value as T) : defaultValue;
       }, defaultValue),
-    flags: () =>
-      safely(() => {
-        const out: Record<string, FlagValue> = {};
-        if (config && settled) for (const f in config.features) Object.assign(out, config.features[f]![use(f).variant]?.flags);
-        else if (settled) for (const f in options.fallback) Object.assign(out, options.fallback[f]!.flags);
-        return out;
-      }, {}),
+    flags: () => safely(() => Object.assign({}, ...features().map((f) => flagsOf(f))) as Record<string, FlagValue>, {}),
     // Called before the config is known, it waits for it rather than guess.
     loadAssets: (feature) =>
       started.then(() => loadAssets(feature)).catch((cause) => {
@@ -320,9 +325,9 @@ export function createCanary(options: CanaryOptions): CanaryClient {
     on: (event, listener) => safely(() => emitter.on(event, listener), () => undefined),
     context: () =>
       safely(
-        () => ({ userId, variants: Object.fromEntries(Object.keys(config?.features ?? {}).map((f) => [f, decideNow(f).variant])) }),
+        () => ({ userId, variants: Object.fromEntries(features().map((f) => [f, decideNow(f).variant])) }),
         { userId, variants: {} },
       ),
-    debug: () => safely(() => console.table(Object.keys(config?.features ?? {}).map(decideNow)), undefined),
+    debug: () => safely(() => console.table(features().map(decideNow)), undefined),
   };
 }

@@ -147,7 +147,7 @@ describe('createCanary when things go wrong', () => {
     const client = start({ configUrl, userId: 'u', ...extra });
     client.on('error', (e) => errors.push(e));
     await expect(client.ready()).resolves.toBeUndefined();
-    expect(client.decide('app')).toMatchObject({ variant: 'stable', reason: 'fallback' });
+    expect(client.decide('app')).toMatchObject({ variant: 'stable', reason: 'fallback', error: errors[0]!.message });
     expect(client.isCanary('app')).toBe(false);
     expect(client.flag('newCheckout', false)).toBe(false);
     expect(errors).toHaveLength(1);

@@ -11,15 +11,21 @@ export interface CachedConfig {
   serverDate: number | undefined;
 }
 
+/** The storage key of the cached config of one config URL. */
 export const cacheKey = (configUrl: string): string => `client-canary:config:${configUrl}`;
 
-/** The cached config, re-validated (storage is writable by anyone on the origin), or undefined. */
-export function readCache(storage: SafeStorage, configUrl: string): CachedConfig | undefined {
+/**
+ * The cached config if it was fetched less than `maxAgeMs` before `now`, re-validated (storage is
+ * writable by any script of the origin); otherwise undefined. The age is checked first: an
+ * entry too old to use costs no validation.
+ */
+export function readCache(storage: SafeStorage, configUrl: string, now: number, maxAgeMs: number): CachedConfig | undefined {
   const entry = storage.object<Partial<CachedConfig>>(cacheKey(configUrl));
-  const parsed = typeof entry.fetchedAt === 'number' ? parseConfig(entry.config) : undefined;
+  const parsed = now - entry.fetchedAt! < maxAgeMs ? parseConfig(entry.config) : undefined;
   return parsed?.ok ? { config: parsed.config, fetchedAt: entry.fetchedAt!, serverDate: entry.serverDate } : undefined;
 }
 
+/** Keeps a fetched config for the next page loads; false when storage refused the write. */
 export function writeCache(storage: SafeStorage, configUrl: string, entry: CachedConfig): boolean {
   return storage.set(cacheKey(configUrl), JSON.stringify(entry));
 }
