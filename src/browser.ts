@@ -11,8 +11,8 @@ type Queued = (client: CanaryClient) => void;
 
 declare global {
   interface Window {
-    /** The npm API, as the script-tag bundle's global. */
-    ClientCanary?: typeof import('./index');
+    /** The npm API (less toJsonSchema), as the script-tag bundle's global. */
+    ClientCanary?: typeof import('./browser');
     clientCanary?: CanaryClient;
     clientCanaryQueue?: Queued[] | { push(...callbacks: Queued[]): void };
   }

@@ -40,7 +40,7 @@ export interface CanaryOptions {
   guardErrors?: number;
   /** The stable assets and flags per feature for when no config is usable at all. */
   fallback?: Record<string, { assets?: Asset[]; flags?: Record<string, FlagValue> }>;
-  /** Features whose assets start loading as soon as decided: true for all. */
+  /** Features whose assets start loading as soon as decided: true for every feature that has assets. */
   loadAssets?: boolean | string[];
   fetch?: typeof fetch;
   /** Storage for the user id, cached config and guard (default localStorage; null for none). */
@@ -58,17 +58,29 @@ export interface AssetResult {
 
 /** The client of one page. No method throws, and `ready()` never rejects. */
 export interface CanaryClient {
+  /** Resolves once decisions are possible (config fetched, cached or given up); never rejects. */
   ready(): Promise<void>;
+  /** True when this user gets the canary of `feature`; false on any failure. An exposure. */
   isCanary(feature: string): boolean;
+  /** The variant of `feature` for this user. An exposure. */
   variant(feature: string): Variant;
+  /** The whole decision, with its reason (and the error behind a `fallback`). An exposure. */
   decide(feature: string): Decision;
+  /** The flag's value in the chosen variant; `defaultValue` when missing or of another type. */
   flag<T extends FlagValue>(name: string, defaultValue: T): T;
+  /** The flags of every feature's chosen variant (the fallback's without a config). */
   flags(): Record<string, FlagValue>;
+  /** Inserts the chosen assets of `feature` (default: every feature with assets), each once. */
   loadAssets(feature?: string): Promise<AssetResult>;
+  /** Forces a variant for this tab (kept in sessionStorage); null removes the override. */
   override(feature: string, variant: Variant | null): void;
+  /** Fetches the config again and applies it; a different one fires `change`. */
   refresh(): Promise<void>;
+  /** Subscribes to `exposure`, `error` or `change`; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: Listener<E>): () => void;
+  /** The user id and each feature's variant, to tag an error tracker. Not an exposure. */
   context(): { userId: string; variants: Record<string, Variant> };
+  /** Prints a table of this page's decisions. */
   debug(): void;
 }
 

@@ -1,6 +1,6 @@
 import type { SafeStorage } from '../identity/safe-storage';
 
-export const GUARD_KEY = 'client-canary:guard';
+const GUARD_KEY = 'client-canary:guard';
 
 type Pins = Record<string, { revision: string; count: number }>;
 
@@ -15,6 +15,7 @@ export interface Guard {
   pinned(revision: string | undefined): string[];
 }
 
+/** The guard of this device, kept in storage (or in memory for this page when storage refuses). */
 export function createGuard(storage: SafeStorage, limit: number): Guard {
   const pins = storage.object<Pins>(GUARD_KEY);
   // Pins count from the next page load: a canary already running on this page stays decided as

@@ -1,6 +1,6 @@
 import type { Asset } from '../config/schema';
 
-export type AssetType = 'script' | 'module' | 'style';
+type AssetType = 'script' | 'module' | 'style';
 
 /** An asset with its URL resolved against the config file and its type known. */
 export interface ResolvedAsset {

@@ -21,6 +21,7 @@ export interface Target {
   write(text: string, loaded: Loaded, options: WriteOptions): Promise<void>;
 }
 
+/** The target a command names: `s3://bucket/key`, an `http(s)://` URL, or else a local path. */
 export function openTarget(spec: string): Target {
   if (/^s3:\/\//i.test(spec)) return s3Target(spec);
   if (/^https?:\/\//i.test(spec)) return httpTarget(spec);

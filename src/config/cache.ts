@@ -1,14 +1,11 @@
 import type { SafeStorage } from '../identity/safe-storage';
 import { parseConfig } from './parse';
-import type { CanaryConfig } from './schema';
+import type { FetchedConfig } from './fetch';
 
 /** The last good config of one config URL, as kept in storage. */
-export interface CachedConfig {
-  config: CanaryConfig;
+export interface CachedConfig extends FetchedConfig {
   /** Local clock (epoch ms) when it was fetched. */
   fetchedAt: number;
-  /** The server's `Date` at that moment, when the browser could read it. */
-  serverDate: number | undefined;
 }
 
 /** The storage key of the cached config of one config URL. */

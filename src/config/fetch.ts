@@ -3,7 +3,7 @@ import { parseConfig } from './parse';
 import type { CanaryConfig } from './schema';
 
 /** A config file is small; anything bigger is a mistake or an attack, not a config. */
-export const MAX_CONFIG_BYTES = 256 * 1024;
+const MAX_CONFIG_BYTES = 256 * 1024;
 
 export interface FetchedConfig {
   config: CanaryConfig;

@@ -4,8 +4,11 @@ import { WITH_JSON_SCHEMA } from './build-flags';
 // zod otherwise probes `new Function` once, which a strict CSP reports as a violation.
 z.config({ jitless: true });
 
-/** Names of features, flags and match attributes. Starting with a letter or digit also keeps `__proto__` out. */
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/**
+ * Names of features, flags and match attributes. (A `__proto__` key never reaches this check: zod
+ * drops it from records and objects, so such input parses to a clean object without it.)
+ */
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** `<number><unit>`, unit one of ms, s, m, h, d. */
 export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;

@@ -27,7 +27,7 @@ export interface CanaryEvents {
 export type EventName = keyof CanaryEvents;
 export type Listener<E extends EventName> = (event: CanaryEvents[E]) => void;
 
-export interface Emitter {
+interface Emitter {
   on<E extends EventName>(event: E, listener: Listener<E>): () => void;
   emit<E extends EventName>(event: E, payload: CanaryEvents[E]): void;
 }

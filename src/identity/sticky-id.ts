@@ -5,7 +5,7 @@ export const UID_KEY = 'client-canary:uid';
 export const UID_COOKIE = 'client_canary_uid';
 const ID_PATTERN = /^[\w.:@-]{1,128}$/;
 
-export interface StickyId {
+interface StickyId {
   userId: string;
   source: UserIdSource;
 }
@@ -51,6 +51,6 @@ function writeCookie(doc: Document | undefined, id: string): boolean {
 }
 
 /** crypto.randomUUID where it exists (secure contexts), else 16 random bytes as hex. */
-export function randomId(): string {
+function randomId(): string {
   return crypto.randomUUID?.() ?? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => (b + 256).toString(16).slice(1)).join('');
 }
