@@ -156,18 +156,28 @@ describe('createCanary when things go wrong', () => {
   });
 
   it('never throws at the page, even when a listener throws or arguments are nonsense', async () => {
-    const warn = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    vi.spyOn(console, 'table').mockImplementation(() => undefined);
     const client = start({ configUrl: publish(), userId: 'u' });
     client.on('exposure', () => {
       throw new Error('listener bug');
     });
     await client.ready();
-    const nonsense = undefined as unknown as string;
-    expect(() => client.isCanary(nonsense)).not.toThrow();
-    expect(client.flag(nonsense, 3)).toBe(3);
-    expect(client.variant('app')).toMatch(/stable|canary/);
+    const nonsense = [undefined, null, 42, {}, '__proto__', 'constructor'] as unknown as string[];
+    for (const value of nonsense) {
+      expect(client.isCanary(value)).toBe(false);
+      expect(client.variant(value)).toBe('stable');
+      expect(client.decide(value).variant).toBe('stable');
+      expect(client.flag(value, 3)).toBe(3);
+      expect(() => client.override(value, 'canary' as never)).not.toThrow();
+      expect(() => client.on(value as never, 5 as never)).not.toThrow();
+      await expect(client.loadAssets(value)).resolves.toMatchObject({ loaded: [] });
+    }
+    expect(() => client.context()).not.toThrow();
+    expect(() => client.debug()).not.toThrow();
     await Promise.resolve();
-    expect(warn).toHaveBeenCalledWith('client-canary: an "exposure" listener threw', expect.any(Error));
+    expect(consoleError).toHaveBeenCalledWith('client-canary: an "exposure" listener threw', expect.any(Error));
   });
 
   it('reports a missing configUrl and stays stable', async () => {
@@ -264,8 +274,10 @@ describe('the config cache', () => {
     expect(storage.getItem(cacheKey(configUrl))).toContain('"r1"');
     const calls: string[] = [];
     now += 1000;
-    const warm = createCanary({ configUrl, storage, userId: 'u', now: () => now, fetch: (url, init) => (calls.push(String(url)), fetch(url, init)) });
-    expect(warm.decide('app').reason).toBe('rollout'); // before any await
-    expect(calls).toHaveLength(1); // the background refresh, started after deciding
+    const warmStart = createCanary({ configUrl, storage, userId: 'u', now: () => now, fetch: (url, init) => (calls.push(String(url)), fetch(url, init)) });
+    // Decided before any await; the order against the request is asserted in Chromium
+    // (test/browser/runtime.test.ts: the asset tags go in before the one config request).
+    expect(warmStart.decide('app').reason).toBe('rollout');
+    expect(calls).toHaveLength(1); // the background refresh
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { toJsonSchema } from '../config/schema';
-import { decide } from '../decide/decide';
+import { decide, hasOwn } from '../decide/decide';
 import { effectivePercentage } from '../decide/ramp';
 import type { Command, Values } from './args';
 import { load, edit } from './config-io';
@@ -152,7 +152,7 @@ Examples:
   client-canary ramp canary-config.json app --steps "0m:5,1h:25,1d:100" --start 2026-11-27T09:00:00Z`,
     async run([target, feature], values, out) {
       if (!values.preset === !values.steps) throw new CliError('give one of --preset <name> or --steps "0m:10,30m:50,2h:100"', EXIT.invalid);
-      const steps = values.steps ? parseSteps(values.steps) : Object.prototype.hasOwnProperty.call(PRESETS, values.preset!) ? PRESETS[values.preset!] : undefined;
+      const steps = values.steps ? parseSteps(values.steps) : hasOwn(PRESETS, values.preset!) ? PRESETS[values.preset!] : undefined;
       if (!steps) throw new CliError(`unknown preset "${values.preset}"; presets: ${Object.keys(PRESETS).join(', ')}`, EXIT.invalid);
       const start = !values.start || values.start === 'now' ? new Date(clock(values)).toISOString().replace(/\.\d{3}Z$/, 'Z') : values.start;
       await edit(openTarget(need(target, 'target')), values, out, (doc) => setRamp(doc, need(feature, 'feature'), steps, start));
@@ -250,6 +250,8 @@ Example:
     async run([path = 'canary-config.json'], values, out) {
       const text = `${JSON.stringify(starter(new Date(clock(values))), null, 2)}\n`;
       if (values['dry-run']) return out.log(`${text}dry run: ${path} not written`);
+      // A starter over a live object would be a rollout nobody asked for: local files only.
+      if (/^(s3|https?):\/\//i.test(path)) throw new CliError(`init writes a local file; upload it yourself, then manage ${path} with the other commands`, EXIT.invalid);
       if (!values.force && (await stat(path).catch(() => undefined))) throw new CliError(`${path} exists; pass --force to overwrite it`, EXIT.invalid);
       await openTarget(path).write(text, { text: '' }, { maxAgeSeconds: 60 });
       out.log(`wrote ${path}: feature "app" at 0 %; edit its assets, then "client-canary set ${path} app 5"`);

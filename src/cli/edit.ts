@@ -1,3 +1,4 @@
+import { hasOwn } from '../decide/decide';
 import { CliError, EXIT } from './errors';
 import type { RampStep } from './ramp-steps';
 
@@ -21,7 +22,7 @@ export function featuresOf(doc: unknown): Json {
 /** The feature's object; an unknown name is an error that lists the known ones. */
 export function featureOf(doc: unknown, name: string): Json {
   const features = featuresOf(doc);
-  const feature = Object.prototype.hasOwnProperty.call(features, name) ? features[name] : undefined;
+  const feature = hasOwn(features, name) ? features[name] : undefined;
   if (!isObject(feature)) {
     const known = Object.keys(features);
     throw new CliError(`unknown feature "${name}"; the config has ${known.length ? known.map((f) => `"${f}"`).join(', ') : 'no features'}`, EXIT.invalid);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { OPTIONS, type Output } from './args';
 import { COMMANDS, TARGET_HELP } from './commands';
+import { hasOwn } from '../decide/decide';
 import { CliError, EXIT } from './errors';
 
 export type { Output } from './args';
@@ -12,7 +13,7 @@ export async function main(argv: string[], out: Output = { log: (l) => console.l
     out.log(overview());
     return name ? EXIT.ok : EXIT.invalid;
   }
-  const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const command = hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   let verbose = rest.includes('--verbose') || rest.includes('-v');
   try {
     if (!command) throw new CliError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')} (client-canary --help)`, EXIT.invalid);

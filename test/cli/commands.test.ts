@@ -292,6 +292,12 @@ describe('reading commands', () => {
     expect(JSON.parse(printed)).toEqual(JSON.parse(readFileSync('dist/canary-config.schema.json', 'utf8')));
   });
 
+  it('init: refuses a remote target rather than overwrite a live config', async () => {
+    const run = await cli('init', 's3://bucket/canary-config.json');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('init writes a local file');
+  });
+
   it('init: a starter config that validates, with $schema', async () => {
     const path = join(dirname(configFile({})), 'new.json');
     expect((await cli('init', path)).code).toBe(0);
@@ -331,6 +337,8 @@ describe('an http(s) target', () => {
     const url = bucket().url('/canary-config.json');
     expect((await cli('validate', url)).code).toBe(0);
     expect((await cli('status', url, '--json')).code).toBe(0);
+    const decided = JSON.parse((await cli('decide', url, '--feature', 'app', '--user', 'user-42', '--now', '2026-11-26T12:00:00Z')).stdout);
+    expect(decided).toMatchObject({ feature: 'app', reason: 'rollout', percentage: 5, revision: `${today}.3` });
     const write = await cli('set', url, 'app', '9');
     expect(write.code).toBe(1);
     expect(write.stderr).toBe('client-canary: an http(s) target is read-only: edit the file, or use its s3://bucket/key');

@@ -32,7 +32,7 @@ describe('bucketOf', () => {
     expect(bucketOf(salt, userId)).toBe(bucket);
   });
 
-  it('answers a repeated question from its memo with the same bucket as a fresh computation', () => {
+  it('gives the same bucket when asked again, after another question or not', () => {
     const first = bucketOf('app', 'user-42');
     bucketOf('other', 'user-7');
     expect(bucketOf('app', 'user-42')).toBe(first);
