@@ -11,7 +11,7 @@ const onwarn = (warning, warn) => {
   warn(warning);
 };
 
-const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false, allowJs: false });
+const ts = (include = ['src/**/*.ts']) => typescript({ tsconfig: './tsconfig.json', include, noEmit: false, declaration: false, allowJs: false });
 
 /** The script-tag build leaves out the JSON Schema form of the config rules (src/config/build-flags.ts). */
 const scriptTagFlags = () => ({
@@ -22,7 +22,9 @@ const scriptTagFlags = () => ({
 /** Writes dist/canary-config.schema.json from the zod schema that the ESM build exports. */
 const jsonSchema = () => ({
   name: 'json-schema',
-  async writeBundle() {
+  // Once, after the ESM file is written (this hook runs for each output).
+  async writeBundle(output) {
+    if (output.format !== 'es') return;
     const { toJsonSchema } = await import(`${pathToFileURL('dist/index.js').href}?t=${Date.now()}`);
     await writeFile('dist/canary-config.schema.json', `${JSON.stringify(toJsonSchema(), null, 2)}\n`);
   },
@@ -64,7 +66,7 @@ export default [
     // The demo page's script (npm run demo), from plain TypeScript.
     input: 'demo/app/demo.ts',
     output: { file: 'dist/demo.js', format: 'iife' },
-    plugins: [typescript({ tsconfig: './tsconfig.json', include: ['demo/app/*.ts', 'src/**/*.ts'], noEmit: false, declaration: false, allowJs: false })],
+    plugins: [ts(['demo/app/*.ts', 'src/**/*.ts'])],
     onwarn,
   },
   {

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { startBucketServer } from '../demo/bucket-server.mjs';
+import { chromiumLaunchOptions } from '../scripts/chromium.mjs';
 
 const LOADS = 20;
 const [bucket, site] = await Promise.all([startBucketServer(), startBucketServer()]);
@@ -23,11 +24,7 @@ site.put(
   { type: 'text/html; charset=utf-8' },
 );
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await chromium.launch(chromiumLaunchOptions());
 const context = await browser.newContext();
 await context.addInitScript(() => {
   const append = Node.prototype.appendChild;

@@ -1,7 +1,7 @@
 import type { Variant } from './decide/decide';
 import type { SafeStorage } from './identity/safe-storage';
+import { OVERRIDES_KEY } from './identity/storage-keys';
 
-const OVERRIDES_KEY = 'client-canary:overrides';
 
 export type Overrides = Record<string, Variant>;
 

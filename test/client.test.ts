@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCanary, type CanaryOptions } from '../src/client';
-import { cacheKey } from '../src/config/cache';
+import { cacheKey } from '../src/identity/storage-keys';
 import { bucketOf } from '../src/decide/bucket';
 import { decide } from '../src/decide/decide';
 import { useBucket } from './helpers/bucket';

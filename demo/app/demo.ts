@@ -2,10 +2,15 @@
 // rollout console that edits the bucket's config through the client-canary CLI (demo/serve.mjs).
 // Plain DOM, no framework; built by rollup into dist/demo.js.
 import type {} from '../../src/browser';
+import { cacheKey, UID_COOKIE, UID_KEY } from '../../src/identity/storage-keys';
 import type { CanaryClient, CanaryConfig } from '../../src/index';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const MAX_AGE_MS = 10_000;
+// The loader's own tag says where the config is and how long a cached one is trusted. (This
+// script runs before that tag is parsed: read it once the page is there.)
+const loader = () => document.querySelector<HTMLScriptElement>('script[data-config]')!.dataset;
+const configUrl = () => new URL(loader().config!, location.href).href;
+const maxAgeMs = () => Number(loader().maxAge ?? 60_000);
 const COHORT = 10_000;
 
 /** Where the console's results are logged, among the page's events. */
@@ -62,11 +67,10 @@ async function showUser(client: CanaryClient): Promise<void> {
   const loaded = () => (window as { appVersion?: string }).appVersion;
   for (let i = 0; i < 100 && !loaded(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
   $('loaded').textContent = loaded() ? `version ${loaded()}` : 'none yet';
-  const configUrl = document.querySelector<HTMLScriptElement>('script[data-config]')!.dataset.config!;
   const tick = () => {
     let cached: { fetchedAt?: number; config?: { revision?: string } } = {};
     try {
-      cached = JSON.parse(localStorage.getItem(`client-canary:config:${configUrl}`) ?? '{}') as typeof cached;
+      cached = JSON.parse(localStorage.getItem(cacheKey(configUrl())) ?? '{}') as typeof cached;
     } catch {
       // an unreadable cache reads as none
     }
@@ -74,9 +78,9 @@ async function showUser(client: CanaryClient): Promise<void> {
     const when =
       age === undefined
         ? 'nothing is cached'
-        : age < MAX_AGE_MS
-          ? `a reload within ${((MAX_AGE_MS - age) / 1000).toFixed(0)} s decides from the cache (revision ${cached.config?.revision}, fetched ${(age / 1000).toFixed(0)} s ago), without the network`
-          : `the cache is older than maxAgeMs (10 s): the next reload fetches the bucket's config first`;
+        : age < maxAgeMs()
+          ? `a reload within ${((maxAgeMs() - age) / 1000).toFixed(0)} s decides from the cache (revision ${cached.config?.revision}, fetched ${(age / 1000).toFixed(0)} s ago), without the network`
+          : `the cache is older than maxAgeMs (${maxAgeMs() / 1000} s): the next reload fetches the bucket's config first`;
     // The rollback bound: a change in the bucket reaches this browser at the latest on its first
     // load after maxAgeMs; sooner when a background refresh already cached it.
     $('config-age').textContent = `this page: revision ${app.revision}; bucket: ${bucketRevision ?? '…'}. ${when[0]!.toUpperCase()}${when.slice(1)}.`;
@@ -88,8 +92,8 @@ async function showUser(client: CanaryClient): Promise<void> {
 function wireUserButtons(client: CanaryClient): void {
   $('reload').onclick = () => location.assign(location.pathname);
   $('new-user').onclick = () => {
-    localStorage.removeItem('client-canary:uid');
-    document.cookie = 'client_canary_uid=; Path=/; Max-Age=0';
+    localStorage.removeItem(UID_KEY);
+    document.cookie = `${UID_COOKIE}=; Path=/; Max-Age=0`;
     location.assign(location.pathname);
   };
   $('force-canary').onclick = () => (client.override('app', 'canary'), location.assign(location.pathname));
@@ -98,7 +102,6 @@ function wireUserButtons(client: CanaryClient): void {
 }
 
 async function wireConsole(): Promise<void> {
-  const configUrl = document.querySelector<HTMLScriptElement>('script[data-config]')!.dataset.config!;
   const slider = $<HTMLInputElement>('percentage');
   let config: CanaryConfig | undefined;
 
@@ -141,7 +144,7 @@ async function wireConsole(): Promise<void> {
   $('broken').onclick = () => run('broken');
   $('reset-demo').onclick = () => run('reset');
 
-  const response = await fetch(configUrl, { cache: 'no-store' });
+  const response = await fetch(configUrl(), { cache: 'no-store' });
   show((await response.json()) as CanaryConfig);
 }
 

@@ -1,6 +1,6 @@
 import type { SafeStorage } from '../identity/safe-storage';
+import { GUARD_KEY } from '../identity/storage-keys';
 
-const GUARD_KEY = 'client-canary:guard';
 
 type Pins = Record<string, { revision: string; count: number }>;
 

@@ -1,4 +1,5 @@
 import type { SafeStorage } from '../identity/safe-storage';
+import { cacheKey } from '../identity/storage-keys';
 import { parseConfig } from './parse';
 import type { FetchedConfig } from './fetch';
 
@@ -8,8 +9,6 @@ export interface CachedConfig extends FetchedConfig {
   fetchedAt: number;
 }
 
-/** The storage key of the cached config of one config URL. */
-export const cacheKey = (configUrl: string): string => `client-canary:config:${configUrl}`;
 
 /**
  * The cached config if it was fetched less than `maxAgeMs` before `now`, re-validated (storage is

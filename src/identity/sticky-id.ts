@@ -1,8 +1,7 @@
 import type { UserIdSource } from '../decide/decide';
 import type { SafeStorage } from './safe-storage';
+import { UID_COOKIE, UID_KEY } from './storage-keys';
 
-export const UID_KEY = 'client-canary:uid';
-export const UID_COOKIE = 'client_canary_uid';
 const ID_PATTERN = /^[\w.:@-]{1,128}$/;
 
 interface StickyId {

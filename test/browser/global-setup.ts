@@ -1,16 +1,7 @@
 // Starts one Chromium (Debian's, driven by playwright-core) for every browser test file.
 import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,8 +12,7 @@ declare module 'vitest' {
 let server: BrowserServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  server = await chromium.launchServer({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  server = await chromium.launchServer(chromiumLaunchOptions());
   project.provide('chromiumEndpoint', server.wsEndpoint());
 }
 

@@ -20,6 +20,17 @@ const loadedVersion = async (page: Page) => {
   await page.waitForFunction(() => window.appVersion, undefined, { timeout: 10_000 });
   return page.evaluate(() => window.appVersion);
 };
+/** Records the page's `error` codes and exposed features from its start; read them with `recorded`. */
+const recordEvents = (page: Page) =>
+  page.addInitScript(() => {
+    const seen: { errors: string[]; exposed: string[] } = { errors: [], exposed: [] };
+    (window as unknown as { seen: typeof seen }).seen = seen;
+    (window.clientCanaryQueue ||= []).push((client) => {
+      client.on('error', (e) => seen.errors.push(e.code));
+      client.on('exposure', (e) => seen.exposed.push(e.feature));
+    });
+  });
+const recorded = (page: Page) => page.evaluate(() => (window as unknown as { seen: { errors: string[]; exposed: string[] } }).seen);
 const decision = (page: Page, feature = 'app') =>
   page.evaluate(async (f) => {
     await window.clientCanary!.ready();
@@ -80,12 +91,10 @@ describe('the script tag in Chromium', () => {
     const context = await chromium.newContext();
     const url = sitePage({ config });
     const first = await chromium.open(undefined, { context });
-    await first.page.addInitScript(() => {
-      (window.clientCanaryQueue ||= []).push((client) => client.on('error', (e) => ((window as unknown as { errors: string[] }).errors ||= []).push(e.code)));
-    });
+    await recordEvents(first.page);
     await first.page.goto(url);
     expect(await loadedVersion(first.page)).toBe(STABLE);
-    expect(await first.page.evaluate(() => (window as unknown as { errors: string[] }).errors)).toContain('asset-load');
+    expect((await recorded(first.page)).errors).toContain('asset-load');
     expect(await first.page.evaluate(() => window.appRuns)).toEqual([STABLE]);
     // This page runs stable now, and says so.
     expect(await decision(first.page)).toMatchObject({ variant: 'stable', reason: 'guarded' });
@@ -125,13 +134,11 @@ describe('the script tag in Chromium', () => {
     site().put('/elsewhere/app.js', "window.appVersion = 'elsewhere';");
     const config = publish(appConfig({ percentage: 100, canary: { assets: [site().url('/elsewhere/app.js')] } }), '/origins/canary-config.json');
     const { page, errors } = await chromium.open();
-    await page.addInitScript(() => {
-      (window.clientCanaryQueue ||= []).push((client) => client.on('error', (e) => ((window as unknown as { errors: string[] }).errors ||= []).push(e.code)));
-    });
+    await recordEvents(page);
     await page.goto(sitePage({ config, 'allowed-origins': bucket().origin }));
     expect(await loadedVersion(page)).toBe(STABLE);
     expect(site().count('/elsewhere/app.js')).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { errors: string[] }).errors)).toContain('asset-refused');
+    expect((await recorded(page)).errors).toContain('asset-refused');
     expect(errors).toEqual([]);
   });
 });
@@ -162,12 +169,10 @@ describe('asset policy', () => {
       '/default-load/canary-config.json',
     );
     const { page, errors } = await chromium.open();
-    await page.addInitScript(() => {
-      (window.clientCanaryQueue ||= []).push((client) => client.on('exposure', (e) => ((window as unknown as { exposed: string[] }).exposed ||= []).push(e.feature)));
-    });
+    await recordEvents(page);
     await page.goto(sitePage({ config }));
     expect(await loadedVersion(page)).toBe(CANARY);
-    expect(await page.evaluate(() => (window as unknown as { exposed: string[] }).exposed)).toEqual(['app']);
+    expect((await recorded(page)).exposed).toEqual(['app']);
     expect(errors).toEqual([]);
   });
 
@@ -338,13 +343,11 @@ describe('the guard, reporting', () => {
     bucket().put('/noisy/noisy.js', "window.appVersion = 'noisy'; for (let i = 0; i < 5; i++) setTimeout(() => { throw new Error('again ' + i); }, 10 * i);");
     const config = publish(appConfig({ percentage: 100, canary: { assets: ['noisy.js'] } }), '/noisy/canary-config.json');
     const { page, errors } = await chromium.open();
-    await page.addInitScript(() => {
-      (window.clientCanaryQueue ||= []).push((client) => client.on('error', (e) => ((window as unknown as { errors: string[] }).errors ||= []).push(e.code)));
-    });
+    await recordEvents(page);
     await page.goto(sitePage({ config }));
     expect(await loadedVersion(page)).toBe('noisy');
     await page.waitForTimeout(200);
-    expect(await page.evaluate(() => (window as unknown as { errors: string[] }).errors)).toEqual(['canary-error']);
+    expect((await recorded(page)).errors).toEqual(['canary-error']);
     expect(errors.map((e) => e.message)).toEqual(['again 0', 'again 1', 'again 2', 'again 3', 'again 4']); // the canary's own
   });
 });

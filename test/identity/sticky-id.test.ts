@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { safeStorage } from '../../src/identity/safe-storage';
-import { stickyUserId, UID_COOKIE, UID_KEY } from '../../src/identity/sticky-id';
+import { stickyUserId } from '../../src/identity/sticky-id';
+import { UID_COOKIE, UID_KEY } from '../../src/identity/storage-keys';
 import { MemoryStorage } from '../helpers/memory-storage';
 
 const clearCookie = () => (document.cookie = `${UID_COOKIE}=; Path=/; Max-Age=0`);
