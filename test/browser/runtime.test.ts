@@ -290,6 +290,21 @@ describe('caching and the rollback bound', () => {
     expect(late.errors).toEqual([]);
   });
 
+  it.each([
+    ['two days ahead', 2 * 864e5],
+    ['two days behind', -2 * 864e5],
+  ])('runs ramps on the server clock (Date header) when the device clock is %s', async (_name, skew) => {
+    const start = new Date(Date.now() - 10 * 60e3).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const ramp = { start, steps: [{ after: '0m', percentage: 10 }, { after: '1d', percentage: 100 }] };
+    const config = publish(appConfig({ ramp }), `/clock${skew > 0 ? 'ahead' : 'behind'}/canary-config.json`);
+    const { page, errors } = await chromium.open();
+    // The device's clock: 100 % by it when ahead, 0 % (before the start) when behind.
+    await page.clock.setFixedTime(Date.now() + skew);
+    await page.goto(sitePage({ config, 'user-id': 'clock-user' }));
+    expect(await decision(page)).toMatchObject({ reason: 'rollout', percentage: 10 });
+    expect(errors).toEqual([]);
+  });
+
   it('fires change when a polled config changes', async () => {
     const path = '/poll/canary-config.json';
     const config = publish(appConfig({ percentage: 10 }, 'p1'), path);
