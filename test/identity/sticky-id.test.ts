@@ -64,6 +64,23 @@ describe('stickyUserId', () => {
     expect(id.userId.length).toBeGreaterThanOrEqual(32);
   });
 
+  it('writes the cookie for the whole site for a year, SameSite=Lax, and Secure on https only', () => {
+    for (const protocol of ['https:', 'http:']) {
+      let written = '';
+      const doc = {
+        location: { protocol },
+        get cookie() {
+          return written.split(';')[0]!;
+        },
+        set cookie(value: string) {
+          written = value;
+        },
+      } as unknown as Document;
+      const id = stickyUserId(undefined, safeStorage(() => null), doc);
+      expect(written).toBe(`${UID_COOKIE}=${id.userId}; Path=/; Max-Age=31536000; SameSite=Lax${protocol === 'https:' ? '; Secure' : ''}`);
+    }
+  });
+
   it('ignores a tampered stored id and makes a new one', () => {
     store.setItem(UID_KEY, '<script>');
     const id = stickyUserId(undefined, safeStorage(() => store), document);
