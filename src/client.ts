@@ -98,7 +98,7 @@ const merge = (results: AssetResult[]): AssetResult => {
  * await canary.ready();
  * if (canary.isCanary('checkout')) renderNewCheckout();
  */
-export function createCanary(options: CanaryOptions): CanaryClient {
+export function createCanary(options: CanaryOptions = {} as CanaryOptions): CanaryClient {
   const win = typeof window === 'object' ? window : undefined;
   const doc = win?.document;
   const now = options.now ?? Date.now;

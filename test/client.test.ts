@@ -188,6 +188,14 @@ describe('createCanary when things go wrong', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('configUrl is required'));
   });
 
+  it('starts (and says what is missing) even when called without options from plain JavaScript', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const client = (createCanary as (options?: unknown) => ReturnType<typeof createCanary>)();
+    await client.ready();
+    expect(client.decide('app').reason).toBe('fallback');
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('configUrl is required'));
+  });
+
   it('hashes a number user id from plain JavaScript as its text, not as an empty id', async () => {
     const client = start({ configUrl: publish(), userId: 42 as unknown as string });
     await client.ready();
