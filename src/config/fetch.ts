@@ -4,6 +4,10 @@ import type { CanaryConfig } from './schema';
 
 /** A config file is small; anything bigger is a mistake or an attack, not a config. */
 const MAX_CONFIG_BYTES = 256 * 1024;
+/** SPEC 6's `timeoutMs` default. */
+const DEFAULT_TIMEOUT_MS = 1500;
+/** The largest delay a timer holds: browsers and Node fire a longer one at once (an instant abort). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export interface FetchedConfig {
   config: CanaryConfig;
@@ -14,8 +18,11 @@ export interface FetchedConfig {
 /**
  * Fetches and validates the config: the browser revalidates with its HTTP cache (ETag → 304),
  * no credentials and no custom header (so no CORS preflight), aborted after `timeoutMs`.
+ * A timeout past the largest timer delay (2^31 - 1 ms, about 24.8 days; Infinity included) is
+ * held to it; NaN or a negative timeout means the default, 1500 ms.
  */
 export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs: number): Promise<Result<FetchedConfig>> {
+  timeoutMs = timeoutMs >= 0 ? Math.min(timeoutMs, MAX_TIMER_MS) : DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const fail = (code: 'config-fetch' | 'config-invalid', message: string, cause?: unknown): Result<FetchedConfig> => ({
