@@ -5,7 +5,7 @@ import { effectivePercentage } from './ramp';
 export type Variant = 'stable' | 'canary';
 
 /** Why a decision came out as it did, in the order SPEC section 4 tries them. */
-export type Reason = 'override' | 'disabled' | 'denied' | 'allowed' | 'unmatched' | 'guarded' | 'rollout' | 'unknown' | 'fallback';
+export type Reason = 'disabled' | 'override' | 'denied' | 'allowed' | 'unmatched' | 'guarded' | 'rollout' | 'unknown' | 'fallback';
 
 /** Where the user id came from: the `userId` option, storage, the cookie, made now, or memory only. */
 export type UserIdSource = 'option' | 'storage' | 'cookie' | 'generated' | 'memory';
@@ -44,8 +44,9 @@ export const hasOwn = (object: object | undefined, key: string): boolean => !!ob
 
 /**
  * Decides one feature for one user: pure, the same answer in the browser, the CLI and a server.
- * First match wins: override, disabled, denied / allowed, unmatched, guarded, rollout; a feature
- * missing from the config is `unknown`, a missing config `fallback` (both stable).
+ * First match wins (SPEC section 4): disabled (the kill switch beats everything, overrides
+ * included), override, denied / allowed, unmatched, guarded, rollout; a feature missing from the
+ * config is `unknown`, a missing config `fallback` (both stable).
  *
  * @example decide(config, 'app', { userId: 'user-42' }).variant // 'stable' | 'canary'
  */
@@ -62,13 +63,14 @@ export function decide(config: CanaryConfig | null | undefined, feature: string,
     userIdSource: context.userIdSource ?? 'option',
   };
   const override = hasOwn(overrides, feature) ? overrides![feature] : undefined;
-  if (override === 'stable' || override === 'canary') {
+  // Killing a feature must reach every device at once, QA tabs with an override included.
+  if (spec?.enabled === false) decision.reason = 'disabled';
+  else if (override === 'stable' || override === 'canary') {
     decision.variant = override;
     decision.reason = 'override';
   } else if (spec) {
     const match = spec.match;
-    if (spec.enabled === false) decision.reason = 'disabled';
-    else if (spec.deny?.includes(userId)) decision.reason = 'denied';
+    if (spec.deny?.includes(userId)) decision.reason = 'denied';
     else if (spec.allow?.includes(userId)) {
       decision.variant = 'canary';
       decision.reason = 'allowed';
@@ -80,4 +82,3 @@ export function decide(config: CanaryConfig | null | undefined, feature: string,
   }
   return decision;
 }
-

@@ -11,14 +11,26 @@ const ramp = { start: '2026-11-26T10:00:00Z', steps: [{ after: '0m', percentage:
 describe('decide: the order of SPEC section 4', () => {
   const everything = oneFeature({ percentage: 100, enabled: false, allow: ['u'], deny: ['u'], match: { country: ['NZ'] } });
 
-  it('lets an override win over everything, even a disabled feature', () => {
-    const d = decide(everything, 'app', { userId: 'u', overrides: { app: 'canary' } });
-    expect([d.variant, d.reason]).toEqual(['canary', 'override']);
-    expect(decide(oneFeature({ percentage: 100 }), 'app', { userId: 'u', overrides: { app: 'stable' } }).reason).toBe('override');
-  });
-
   it('makes a disabled feature stable for everyone, allow list included', () => {
     expect(decide(everything, 'app', { userId: 'u' })).toMatchObject({ variant: 'stable', reason: 'disabled' });
+  });
+
+  it('lets the kill switch beat an override', () => {
+    const d = decide(everything, 'app', { userId: 'u', overrides: { app: 'canary' } });
+    expect([d.variant, d.reason]).toEqual(['stable', 'disabled']);
+    expect(decide(oneFeature({ enabled: false }), 'app', { userId: 'u', overrides: { app: 'stable' } }).reason).toBe('disabled');
+  });
+
+  it('lets an override win over deny, allow, match, the guard and the rollout', () => {
+    const config = oneFeature({ percentage: 0, deny: ['u'], match: { country: ['NZ'] } });
+    const d = decide(config, 'app', { userId: 'u', overrides: { app: 'canary' }, guarded: ['app'] });
+    expect([d.variant, d.reason]).toEqual(['canary', 'override']);
+    const stable = decide(oneFeature({ percentage: 100, allow: ['u'] }), 'app', { userId: 'u', overrides: { app: 'stable' } });
+    expect([stable.variant, stable.reason]).toEqual(['stable', 'override']);
+  });
+
+  it('applies an override to a feature the config does not have', () => {
+    expect(decide(oneFeature(), 'search', { userId: 'u', overrides: { search: 'canary' } })).toMatchObject({ variant: 'canary', reason: 'override', bucket: null });
   });
 
   it('lets deny win over allow, and allow win over the percentage', () => {
