@@ -37,7 +37,8 @@ function start(script: HTMLScriptElement | null): CanaryClient {
     maxAgeMs: ms('data-max-age', data.maxAge),
     allowedOrigins: list(data.allowedOrigins),
     beaconUrl: data.beacon,
-    overrideParam: data.overrideParam,
+    // "off" turns query overrides off; an empty value is reported by createCanary, never "any parameter".
+    overrideParam: data.overrideParam === 'off' ? false : data.overrideParam,
     loadAssets: load ?? true,
     fallback: fallbackUrls ? { [load?.[0] ?? 'fallback']: { assets: fallbackUrls } } : undefined,
   };
@@ -52,7 +53,12 @@ const run = (callback: Queued) => {
     console.error('client-canary: a clientCanaryQueue callback threw', error);
   }
 };
-const queued = window.clientCanaryQueue;
-window.clientCanary = client;
-window.clientCanaryQueue = { push: (...callbacks) => callbacks.forEach(run) };
-if (Array.isArray(queued)) queued.forEach(run);
+try {
+  const queued = window.clientCanaryQueue;
+  window.clientCanary = client;
+  window.clientCanaryQueue = { push: (...callbacks) => callbacks.forEach(run) };
+  if (Array.isArray(queued)) queued.forEach(run);
+} catch (error) {
+  // A page that made these names read-only keeps its own; the client runs all the same.
+  console.error('client-canary: window.clientCanary or clientCanaryQueue could not be set', error);
+}

@@ -1,12 +1,16 @@
 import { fetchConfig } from './config/fetch';
 import { readCache, writeCache, type CachedConfig } from './config/cache';
 import type { Asset, CanaryConfig, FlagValue } from './config/schema';
+
+export type { AssetResult } from './assets/chain';
 import { decide, hasOwn, type Attributes, type Decision, type Variant } from './decide/decide';
 import { CanaryError } from './errors';
 import { createEmitter, type EventName, type Listener } from './events/emitter';
 import { createBeacon } from './events/beacon';
-import { createGuard } from './assets/guard';
-import { insertAsset, refusal, resolveAsset, type ResolvedAsset } from './assets/load';
+import { createAssetLoader, type AssetLoader, type AssetResult, type Step } from './assets/chain';
+import { createGuard, watchCanaryErrors } from './assets/guard';
+import { createOriginPolicy } from './assets/policy';
+import { readOptions } from './options';
 import { safeStorage } from './identity/safe-storage';
 import { stickyUserId } from './identity/sticky-id';
 import { readOverrides, storeOverride, type Overrides } from './overrides';
@@ -27,18 +31,18 @@ export interface CanaryOptions {
   maxStaleMs?: number;
   /** Poll the config this often (default off); a changed config fires `change`. */
   refreshIntervalMs?: number;
-  /** Origins assets may come from, e.g. `['https://cdn.example.com']`; others are refused. */
+  /** Origins assets may come from, e.g. `['https://cdn.example.com']`; others are refused, except the config file's own origin. */
   allowedOrigins?: string[];
   /** CSP nonce for inserted tags; by default the nonce of the script that calls createCanary (the loader's own tag). */
   nonce?: string;
   /** Exposures and errors are sent here with `navigator.sendBeacon` when the page is hidden. */
   beaconUrl?: string;
-  /** Query parameter of QA overrides (default `canary`). */
-  overrideParam?: string;
+  /** Query parameter of QA overrides (default `canary`); false turns query-string overrides off. */
+  overrideParam?: string | false;
   overrides?: Overrides;
   /** Canary failures on this device before it is pinned to stable (default 1). */
   guardErrors?: number;
-  /** The stable assets and flags per feature for when no config is usable at all. */
+  /** Per feature, the page's own stable assets and flags: the last step of the fallback chain, and the flags when no config is usable. */
   fallback?: Record<string, { assets?: Asset[]; flags?: Record<string, FlagValue> }>;
   /** Features whose assets start loading as soon as decided: true for every feature that has assets. */
   loadAssets?: boolean | string[];
@@ -46,14 +50,6 @@ export interface CanaryOptions {
   /** Storage for the user id, cached config and guard (default localStorage; null for none). */
   storage?: Storage | null;
   now?: () => number;
-}
-
-/** What {@link CanaryClient.loadAssets} did: URLs loaded, failed to load, and refused. */
-export interface AssetResult {
-  ok: boolean;
-  loaded: string[];
-  failed: string[];
-  refused: string[];
 }
 
 /** The client of one page. No method throws, and `ready()` never rejects. */
@@ -101,31 +97,11 @@ const merge = (results: AssetResult[]): AssetResult => {
 export function createCanary(options: CanaryOptions = {} as CanaryOptions): CanaryClient {
   const win = typeof window === 'object' ? window : undefined;
   const doc = win?.document;
-  const now = options.now ?? Date.now;
+  const now = typeof options.now === 'function' ? options.now : Date.now;
   const storage = safeStorage(() => (options.storage === undefined ? win?.localStorage : options.storage));
   const session = safeStorage(() => win?.sessionStorage);
   const emitter = createEmitter();
-  const beacon = options.beaconUrl && win ? createBeacon(options.beaconUrl, win) : undefined;
-  const number = (value: number | undefined, otherwise: number) => (value !== undefined && value >= 0 ? value : otherwise);
-  const timeoutMs = number(options.timeoutMs, 1500);
-  const maxAgeMs = number(options.maxAgeMs, 60_000);
-  const maxStaleMs = number(options.maxStaleMs, 7 * 864e5);
-  const guard = createGuard(storage, Math.max(1, number(options.guardErrors, 1)));
-  const { userId, source: userIdSource } = stickyUserId(options.userId, storage, doc);
-  let overrides: Overrides = { ...options.overrides, ...readOverrides(session, win?.location.search ?? '', options.overrideParam ?? 'canary') };
-
-  let config: CanaryConfig | null = null;
-  let cacheRefused = false;
-  // Why there is no config, when a fetch failed: decisions of reason 'fallback' carry it.
-  let configError: string | undefined;
-  let clockOffset = 0;
-  let settled = false;
-  const exposed = new Set<string>();
-  const inserted = new Map<string, Promise<boolean>>();
-  // Canary asset URL → feature, to recognise uncaught errors thrown by canary code.
-  const canaryUrls = new Map<string, string>();
-  // Features whose canary assets failed on this page: stable assets run, so they decide stable.
-  const failedOver: string[] = [];
+  const beacon = typeof options.beaconUrl === 'string' && options.beaconUrl && win ? createBeacon(options.beaconUrl, win) : undefined;
 
   const emitError = (error: CanaryError) => {
     console.warn(`client-canary: ${error.message}`);
@@ -134,6 +110,25 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
   };
   const report = (...args: ConstructorParameters<typeof CanaryError>) => emitError(new CanaryError(...args));
 
+  const { timeoutMs, maxAgeMs, maxStaleMs, guardErrors, refreshIntervalMs, allowedOrigins, overrideParam } = readOptions(options, (message) => report('options', message));
+  const guard = createGuard(storage, guardErrors);
+  const { userId, source: userIdSource } = stickyUserId(typeof options.userId === 'string' || typeof options.userId === 'number' ? options.userId : undefined, storage, doc);
+  const fallback = options.fallback && typeof options.fallback === 'object' ? options.fallback : undefined;
+  let overrides: Overrides = { ...options.overrides, ...readOverrides(session, win?.location.search ?? '', overrideParam) };
+
+  let config: CanaryConfig | null = null;
+  let cacheRefused = false;
+  // Why there is no config, when a fetch failed: decisions of reason 'fallback' carry it.
+  let configError: string | undefined;
+  let clockOffset = 0;
+  let settled = false;
+  // The variant each feature was last exposed with: a new one is a new exposure.
+  const exposed = new Map<string, Variant>();
+  // Each feature's fallback chain runs once per page.
+  const loading = new Map<string, Promise<AssetResult>>();
+  // Features whose canary was skipped on this page: stable assets run, so they decide stable.
+  const failedOver = new Set<string>();
+
   const decideNow = (feature: string): Decision => {
     const d = decide(settled ? config : null, feature, {
       userId,
@@ -141,18 +136,21 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
       attributes: options.attributes,
       now: now() + clockOffset,
       overrides,
-      guarded: [...guard.pinned(config?.revision), ...failedOver],
+      guarded: guard.pinned(config?.revision),
     });
+    // What runs on the page wins over an override: a canary skipped by the fallback chain is stable.
+    if (failedOver.has(feature) && d.variant === 'canary') Object.assign(d, { variant: 'stable', reason: 'guarded' });
     // A fallback says what made it one.
     if (d.reason == 'fallback') d.error = configError;
     return d;
   };
 
-  // A decision that the page acts on: the first use of each feature is an exposure.
+  // A decision that the page acts on: an exposure when the feature is first used, and again
+  // whenever its variant changed since.
   const use = (feature: string): Decision => {
     const d = decideNow(feature);
-    if (settled && !exposed.has(feature)) {
-      exposed.add(feature);
+    if (settled && exposed.get(feature) !== d.variant) {
+      exposed.set(feature, d.variant);
       const { userIdSource: _source, error: _error, ...decision } = d;
       const event = { ...decision, userId };
       emitter.emit('exposure', event);
@@ -194,60 +192,46 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
     }
   };
 
-  const insertAll = (assets: Asset[] | undefined, base: string, canaryOf?: string): Promise<AssetResult> => {
-    const result: AssetResult = { ok: true, loaded: [], failed: [], refused: [] };
-    const allowed: ResolvedAsset[] = [];
-    for (const asset of assets ?? []) {
-      let resolved: ResolvedAsset | undefined;
-      let why: string | undefined;
-      try {
-        resolved = resolveAsset(asset, base);
-        why = refusal(resolved, allowedOrigins);
-      } catch {
-        why = 'not a valid URL';
-      }
-      const url = resolved ? resolved.url : String(typeof asset === 'string' ? asset : asset.url);
-      if (why || !doc) {
-        result.refused.push(url);
-        report('asset-refused', `asset refused: ${url}: ${why ?? 'no document'}`, { url, feature: canaryOf });
-      } else allowed.push(resolved!);
-    }
-    // A canary is all or nothing: one refused asset and none of them runs (stable will).
-    const loads = canaryOf && result.refused.length ? [] : allowed.map(({ url, ...asset }) => {
-      if (canaryOf) canaryUrls.set(url, canaryOf);
-      let load = inserted.get(url);
-      if (!load) {
-        try {
-          load = insertAsset(doc!, { url, ...asset }, nonce, !!canaryOf);
-        } catch {
-          // e.g. a Trusted Types policy that refuses a plain src: a failed load, not a throw.
-          load = Promise.resolve(false);
-        }
-        inserted.set(url, load);
-      }
-      return load.then((ok) => void (ok ? result.loaded : result.failed).push(url));
-    });
-    return Promise.all(loads).then(() => ((result.ok = !result.failed.length && !result.refused.length), result));
-  };
+  let configUrl = '';
+  let nonce = typeof options.nonce === 'string' ? options.nonce : undefined;
+  let started: Promise<void>;
+  let assets: AssetLoader;
 
-  const loadFeature = async (feature: string): Promise<AssetResult> => {
-    if (!config) return insertAll(options.fallback?.[feature]?.assets, doc?.baseURI ?? configUrl);
-    const d = use(feature);
-    const spec = hasOwn(config.features, feature) ? config.features[feature] : undefined;
-    // A canary variant without assets (flags only, or just promoted) runs the stable assets.
-    if (d.variant === 'stable' || !spec?.canary?.assets) return insertAll(spec?.stable?.assets, configUrl);
-    const canary = await insertAll(spec?.canary?.assets, configUrl, feature);
-    if (canary.ok) return canary;
-    failedOver.push(feature);
-    failCanary(feature, 'asset-load', `canary assets of "${feature}" failed; stable loads instead`, { feature });
-    return merge([canary, await insertAll(spec?.stable?.assets, configUrl)]);
+  // The fallback chain of SPEC 6: the chosen variant, the config's stable, the page's fallback.
+  const runChain = async (feature: string): Promise<AssetResult> => {
+    const spec = config && hasOwn(config.features, feature) ? config.features[feature] : undefined;
+    if (config && !spec) report('options', `"${feature}" is not a feature of the config (it has ${Object.keys(config.features).map((f) => `"${f}"`).join(', ') || 'none'}); its fallback loads`, { feature });
+    const steps: Step[] = [];
+    if (spec) {
+      const d = use(feature);
+      // A canary variant without assets (flags only, or just promoted) runs the stable assets.
+      if (d.variant === 'canary' && spec.canary?.assets?.length) steps.push({ name: 'canary', assets: spec.canary.assets, base: configUrl });
+      steps.push({ name: 'stable', assets: spec.stable?.assets, base: configUrl });
+    }
+    steps.push({ name: 'fallback', assets: hasOwn(fallback, feature) ? fallback![feature]?.assets : undefined, base: doc?.baseURI ?? configUrl });
+    const result = await assets.loadChain(feature, steps);
+    const canary = result.skipped.find((skip) => skip.step === 'canary');
+    if (canary) {
+      failedOver.add(feature);
+      failCanary(feature, 'asset-load', `canary assets of "${feature}" did not run (${canary.why}); ${result.ran ?? 'nothing'} runs instead`, { feature });
+      use(feature);
+    }
+    // Every step failed: say so, unless the feature simply has no assets in the variant chosen.
+    if (!result.ran && (!spec || result.skipped.some((skip) => !skip.missing)))
+      report('asset-load', `no assets of "${feature}" could run: ${result.skipped.map((s) => `${s.step}: ${s.why}`).join('; ')}`, { feature });
+    return result;
+  };
+  const loadFeature = (feature: string): Promise<AssetResult> => {
+    let load = loading.get(feature);
+    if (!load) loading.set(feature, (load = runChain(feature)));
+    return load;
   };
 
   // The features of the config, or of the fallback when there is none; none until settled.
-  const features = () => (settled ? Object.keys(config?.features ?? options.fallback ?? {}) : []);
+  const features = () => (settled ? Object.keys(config?.features ?? fallback ?? {}) : []);
   // A feature's flags: of the chosen variant (an exposure), or of the given one; the fallback's.
   const flagsOf = (feature: string, variant?: Variant) =>
-    config ? config.features[feature]![variant ?? use(feature).variant]?.flags : variant === 'canary' ? undefined : options.fallback![feature]!.flags;
+    config ? config.features[feature]![variant ?? use(feature).variant]?.flags : variant === 'canary' ? undefined : fallback![feature]?.flags;
 
   // The features whose assets load when none is named: those with assets in either variant.
   const withAssets = () => features().filter((f) => !config || config.features[f]!.stable?.assets?.length || config.features[f]!.canary?.assets?.length);
@@ -258,29 +242,22 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
   const settle = () => {
     settled = true;
     const load = options.loadAssets;
-    if (load) for (const feature of load === true ? withAssets() : load) loadFeature(feature).catch(() => undefined);
+    const named = Array.isArray(load) ? load.filter((f): f is string => typeof f === 'string') : load ? withAssets() : [];
+    for (const feature of named) loadFeature(feature).catch(() => undefined);
   };
 
-  let configUrl = '';
-  let nonce = options.nonce;
-  let started: Promise<void>;
-  // Origins as the browser writes them: "https://cdn.example.com/" would otherwise match nothing.
-  const allowedOrigins = options.allowedOrigins?.map((origin) => {
-    try {
-      return new URL(origin).origin;
-    } catch {
-      report('options', `allowedOrigins: "${origin}" is not an origin; write e.g. "https://cdn.example.com"`);
-      return origin;
-    }
-  });
   try {
-    if (!options.configUrl) throw new Error('configUrl is required');
+    if (!options.configUrl || typeof options.configUrl !== 'string') throw new Error('configUrl is required');
     configUrl = new URL(options.configUrl, doc?.baseURI).href;
     nonce ??= (doc?.currentScript as HTMLScriptElement | null)?.nonce || undefined;
-    win?.addEventListener('error', (event) => {
-      const feature = canaryUrls.get(event.filename);
-      if (feature) failCanary(feature, 'canary-error', `canary code of "${feature}" threw: ${event.message}`, { feature, url: event.filename, cause: event.error });
-    });
+  } catch (cause) {
+    report('options', `could not start: ${describe(cause)}; check configUrl ("${describe(options.configUrl)}")`, { cause });
+  }
+  assets = createAssetLoader(doc, nonce, createOriginPolicy(allowedOrigins, configUrl), report);
+  if (configUrl) {
+    watchCanaryErrors(win, assets.canaryOf, (feature, event) =>
+      failCanary(feature, 'canary-error', `canary code of "${feature}" threw: ${event.message}`, { feature, url: event.filename, cause: event.error }),
+    );
     const cached = readCache(storage, configUrl, now(), maxAgeMs);
     if (cached) {
       // Fresh: decide and insert the asset tags before anything touches the network.
@@ -291,55 +268,74 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
     } else {
       started = refresh().then(settle);
     }
-    const every = number(options.refreshIntervalMs, 0);
-    // At least a second; at most what a timer can hold (about 24 days; more would fire at once).
-    if (win && every) win.setInterval(() => void refresh(), Math.min(Math.max(every, 1e3), 2e9));
-  } catch (cause) {
-    report('options', `could not start: ${String(cause)}; check configUrl ("${String(options.configUrl)}")`, { cause });
+    if (win && refreshIntervalMs) win.setInterval(() => void refresh(), refreshIntervalMs);
+  } else {
     started = Promise.resolve().then(settle);
   }
 
   // The page never sees a throw: every public method answers stable when something goes wrong.
-  const safely = <R>(run: () => R, otherwise: R): R => {
+  const safely = <R>(run: () => R, otherwise: () => R): R => {
     try {
       return run();
     } catch (cause) {
-      report('options', `internal error: ${String(cause)}`, { cause });
-      return otherwise;
+      try {
+        report('options', `internal error: ${describe(cause)}`, { cause });
+      } catch {
+        // A console that throws is the page's own business.
+      }
+      return otherwise();
     }
   };
+  // Arguments from plain JavaScript can be anything: a feature or flag name that is not a string is no name.
+  const nameOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
   return {
     ready: () => started.catch(() => undefined),
-    isCanary: (feature) => safely(() => use(feature).variant === 'canary', false),
-    variant: (feature) => safely(() => use(feature).variant, 'stable'),
-    decide: (feature) => safely(() => use(feature), decide(null, String(feature), { userId, userIdSource })),
+    isCanary: (feature) => safely(() => use(nameOf(feature)).variant === 'canary', () => false),
+    variant: (feature) => safely(() => use(nameOf(feature)).variant, () => 'stable'),
+    decide: (feature) => safely(() => use(nameOf(feature)), () => decide(null, nameOf(feature), { userId, userIdSource })),
     flag: <T extends FlagValue>(name: string, defaultValue: T): T =>
       safely(() => {
+        const key = nameOf(name);
         // The one feature that declares the flag (in either variant), then its chosen variant's value.
-        const owner = features().find((f) => hasOwn(flagsOf(f, 'stable'), name) || hasOwn(flagsOf(f, 'canary'), name));
+        const owner = features().find((f) => hasOwn(flagsOf(f, 'stable'), key) || hasOwn(flagsOf(f, 'canary'), key));
         const flags = owner === undefined ? undefined : flagsOf(owner);
-        const value = hasOwn(flags, name) ? flags![name] : undefined;
+        const value = hasOwn(flags, key) ? flags![key] : undefined;
         return typeof value === typeof defaultValue ? (value as T) : defaultValue;
-      }, defaultValue),
-    flags: () => safely(() => Object.assign({}, ...features().map((f) => flagsOf(f))) as Record<string, FlagValue>, {}),
+      }, () => defaultValue),
+    flags: () => safely(() => Object.assign({}, ...features().map((f) => flagsOf(f))) as Record<string, FlagValue>, () => ({})),
     // Called before the config is known, it waits for it rather than guess.
     loadAssets: (feature) =>
-      started.then(() => loadAssets(feature)).catch((cause) => {
-        report('asset-load', `could not load assets: ${String(cause)}`, { cause });
+      started.then(() => loadAssets(feature === undefined ? undefined : nameOf(feature))).catch((cause) => {
+        report('asset-load', `could not load assets: ${describe(cause)}`, { cause });
         return { ...merge([]), ok: false };
       }),
     override: (feature, variant) =>
       safely(() => {
-        overrides = { ...options.overrides, ...storeOverride(session, feature, variant) };
-      }, undefined),
-    refresh: () => refresh().catch(() => undefined),
-    on: (event, listener) => safely(() => emitter.on(event, listener), () => undefined),
+        if (!nameOf(feature) || (variant !== null && variant !== 'stable' && variant !== 'canary'))
+          throw new TypeError('override(feature, variant) takes a feature name and "stable", "canary" or null');
+        overrides = { ...options.overrides, ...storeOverride(session, nameOf(feature), variant) };
+      }, () => undefined),
+    refresh: () => (configUrl ? refresh() : Promise.resolve()).catch(() => undefined),
+    on: (event, listener) =>
+      safely(() => {
+        if (typeof listener !== 'function') throw new TypeError(`on("${nameOf(event)}", listener): the listener is a function`);
+        return emitter.on(event, listener);
+      }, () => () => undefined),
     context: () =>
       safely(
         () => ({ userId, variants: Object.fromEntries(features().map((f) => [f, decideNow(f).variant])) }),
-        { userId, variants: {} },
+        () => ({ userId, variants: {} }),
       ),
-    debug: () => safely(() => console.table(features().map(decideNow)), undefined),
+    debug: () => safely(() => console.table(features().map(decideNow)), () => undefined),
   };
+}
+
+/** Text of anything, for a message: values whose toString throws (or symbols) included. */
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

@@ -7,10 +7,11 @@ export type Overrides = Record<string, Variant>;
 
 /**
  * Reads `?canary=app:canary,search:stable` (or `?canary=reset`) into the tab's stored overrides and
- * returns them. Entries that are not `feature:stable|canary` are ignored.
+ * returns them. Entries that are not `feature:stable|canary` are ignored. `param` false (or empty)
+ * reads no query parameter: only overrides made by `override()` in this tab apply.
  */
-export function readOverrides(session: SafeStorage, search: string, param: string): Overrides {
-  const value = new URLSearchParams(search).get(param);
+export function readOverrides(session: SafeStorage, search: string, param: string | false): Overrides {
+  const value = param ? new URLSearchParams(search).get(param) : null;
   if (value === 'reset') session.remove(OVERRIDES_KEY);
   const stored = session.object<Overrides>(OVERRIDES_KEY);
   if (value && value !== 'reset') {

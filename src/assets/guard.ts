@@ -1,7 +1,6 @@
 import type { SafeStorage } from '../identity/safe-storage';
 import { GUARD_KEY } from '../identity/storage-keys';
 
-
 type Pins = Record<string, { revision: string; count: number }>;
 
 /**
@@ -33,4 +32,15 @@ export function createGuard(storage: SafeStorage, limit: number): Guard {
       return Object.keys(atStart).filter((f) => atStart[f]!.revision === revision && atStart[f]!.count >= limit);
     },
   };
+}
+
+/**
+ * Calls `onError` for each uncaught error thrown by a canary script of this page: a window
+ * `error` event whose `filename` is one of the feature's canary asset URLs (see `canaryOf`).
+ */
+export function watchCanaryErrors(win: Window | undefined, canaryOf: (url: string) => string | undefined, onError: (feature: string, event: ErrorEvent) => void): void {
+  win?.addEventListener('error', (event) => {
+    const feature = typeof event.filename === 'string' ? canaryOf(event.filename) : undefined;
+    if (feature) onError(feature, event);
+  });
 }

@@ -10,7 +10,7 @@ export interface ResolvedAsset {
   crossorigin?: 'anonymous' | 'use-credentials';
 }
 
-/** Resolves a config asset against the config URL; the type follows the extension when not given. */
+/** Resolves a config asset against `base`; the type follows the extension when not given. Throws on a URL that cannot be resolved. */
 export function resolveAsset(asset: Asset, base: string): ResolvedAsset {
   const spec = typeof asset === 'string' ? { url: asset } : asset;
   const url = new URL(spec.url, base).href;
@@ -19,12 +19,13 @@ export function resolveAsset(asset: Asset, base: string): ResolvedAsset {
   return { ...spec, url, type };
 }
 
-/** Why an asset may not be inserted, or undefined when it may. */
-export function refusal(asset: ResolvedAsset, allowedOrigins: readonly string[] | undefined): string | undefined {
-  const { protocol, origin } = new URL(asset.url);
-  if (protocol !== 'https:' && protocol !== 'http:') return `only http(s) assets are loaded, not ${protocol}`;
-  if (allowedOrigins && !allowedOrigins.includes(origin)) return `${origin} is not in allowedOrigins`;
-  return undefined;
+/** How one tag is made: the CSP nonce, whether its errors are watched, and the `src` a script gets. */
+export interface InsertOptions {
+  nonce: string | undefined;
+  /** A canary: its errors must be readable (CORS mode) so the guard can attribute them. */
+  watched: boolean;
+  /** The value for `script.src` (a TrustedScriptURL where the page enforces Trusted Types). */
+  scriptSrc: (url: string) => string;
 }
 
 /**
@@ -33,8 +34,9 @@ export function refusal(asset: ResolvedAsset, allowedOrigins: readonly string[] 
  * Without a `crossorigin` in the config, an asset with `integrity` (which browsers check only in
  * CORS mode) and a `watched` one (a canary, whose errors are muted to "Script error." without
  * CORS, so the guard could not see them) are fetched with `crossorigin="anonymous"`.
+ * Throws when the page refuses the tag (Trusted Types): nothing is inserted then.
  */
-export function insertAsset(doc: Document, asset: ResolvedAsset, nonce: string | undefined, watched?: boolean): Promise<boolean> {
+export function insertAsset(doc: Document, asset: ResolvedAsset, options: InsertOptions): Promise<boolean> {
   const style = asset.type === 'style';
   const element = doc.createElement(style ? 'link' : 'script') as HTMLLinkElement & HTMLScriptElement;
   if (style) {
@@ -43,12 +45,12 @@ export function insertAsset(doc: Document, asset: ResolvedAsset, nonce: string |
   } else {
     if (asset.type === 'module') element.type = 'module';
     element.async = false;
-    element.src = asset.url;
+    element.src = options.scriptSrc(asset.url);
   }
   if (asset.integrity) element.integrity = asset.integrity;
-  const crossOrigin = asset.crossorigin ?? (asset.integrity || watched ? 'anonymous' : undefined);
+  const crossOrigin = asset.crossorigin ?? (asset.integrity || options.watched ? 'anonymous' : undefined);
   if (crossOrigin) element.crossOrigin = crossOrigin;
-  if (nonce) element.nonce = nonce;
+  if (options.nonce) element.nonce = options.nonce;
   element.setAttribute('data-client-canary', '');
   const loaded = new Promise<boolean>((resolve) => {
     element.onload = () => resolve(true);

@@ -1,0 +1,76 @@
+import { originOf } from './assets/policy';
+
+/** The options of createCanary that need checking, as the client uses them. */
+export interface ReadOptions {
+  timeoutMs: number;
+  maxAgeMs: number;
+  maxStaleMs: number;
+  guardErrors: number;
+  /** 0 for off. */
+  refreshIntervalMs: number;
+  allowedOrigins: string[] | undefined;
+  /** The query parameter of QA overrides, or false for none. */
+  overrideParam: string | false;
+}
+
+/** The largest delay a timer holds (about 24.8 days): a longer one fires at once. */
+const MAX_DELAY = 2 ** 31 - 1;
+
+interface RawOptions {
+  timeoutMs?: unknown;
+  maxAgeMs?: unknown;
+  maxStaleMs?: unknown;
+  guardErrors?: unknown;
+  refreshIntervalMs?: unknown;
+  allowedOrigins?: unknown;
+  overrideParam?: unknown;
+}
+
+/**
+ * Reads the numeric, origin and override options with their defaults. Options come from plain
+ * JavaScript too: a value of the wrong kind is reported through `complain` (with what to write)
+ * and the default applies; nothing here throws.
+ */
+export function readOptions(options: RawOptions, complain: (message: string) => void): ReadOptions {
+  const number = (key: keyof RawOptions, otherwise: number, max = Infinity): number => {
+    const value = options[key];
+    if (value === undefined) return otherwise;
+    if (typeof value === 'number' && value >= 0) return Math.min(value, max);
+    complain(`${key}: expected a number of 0 or more, got ${typeof value === 'number' ? value : typeof value}; the default (${otherwise}) applies`);
+    return otherwise;
+  };
+  const every = number('refreshIntervalMs', 0);
+  return {
+    timeoutMs: number('timeoutMs', 1500, MAX_DELAY),
+    maxAgeMs: number('maxAgeMs', 60_000),
+    maxStaleMs: number('maxStaleMs', 7 * 864e5),
+    guardErrors: Math.max(1, number('guardErrors', 1)),
+    // At least a second; at most what a timer can hold.
+    refreshIntervalMs: every && Math.min(Math.max(every, 1e3), MAX_DELAY),
+    allowedOrigins: readOrigins(options.allowedOrigins, complain),
+    overrideParam: readParam(options.overrideParam, complain),
+  };
+}
+
+// Origins as the browser writes them: "https://cdn.example.com/" would otherwise match nothing.
+function readOrigins(value: unknown, complain: (message: string) => void): string[] | undefined {
+  if (value === undefined) return undefined;
+  let list = value;
+  if (!Array.isArray(value)) {
+    complain(`allowedOrigins: expected a list of origins, e.g. ['https://cdn.example.com'], got ${typeof value}`);
+    list = typeof value === 'string' ? [value] : [];
+  }
+  return (list as unknown[]).flatMap((entry) => {
+    const origin = typeof entry === 'string' ? originOf(entry) : undefined;
+    if (origin && origin !== 'null') return [origin];
+    complain(`allowedOrigins: ${typeof entry === 'string' ? `"${entry}"` : typeof entry} is not an origin; write e.g. "https://cdn.example.com"`);
+    return [];
+  });
+}
+
+function readParam(value: unknown, complain: (message: string) => void): string | false {
+  if (value === undefined) return 'canary';
+  if (value === false || (typeof value === 'string' && value)) return value;
+  complain(`overrideParam: expected a query parameter name such as "canary", or false for no query overrides; got ${JSON.stringify(value) ?? typeof value}; query overrides are off`);
+  return false;
+}
