@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { bucketOf } from '../../src/decide/bucket';
+import { decision, loadedVersion, recordEvents, recorded } from '../helpers/app-probes';
 import { useChromium } from '../helpers/chromium';
 import { appConfig, CANARY, STABLE, useSites } from '../helpers/sites';
 
@@ -10,32 +10,9 @@ const { bucket, site, publish, page: sitePage } = useSites();
 
 declare global {
   interface Window {
-    appVersion?: string;
-    appRuns?: string[];
     order?: string[];
   }
 }
-
-const loadedVersion = async (page: Page) => {
-  await page.waitForFunction(() => window.appVersion, undefined, { timeout: 10_000 });
-  return page.evaluate(() => window.appVersion);
-};
-/** Records the page's `error` codes and exposed features from its start; read them with `recorded`. */
-const recordEvents = (page: Page) =>
-  page.addInitScript(() => {
-    const seen: { errors: string[]; exposed: string[] } = { errors: [], exposed: [] };
-    (window as unknown as { seen: typeof seen }).seen = seen;
-    (window.clientCanaryQueue ||= []).push((client) => {
-      client.on('error', (e) => seen.errors.push(e.code));
-      client.on('exposure', (e) => seen.exposed.push(e.feature));
-    });
-  });
-const recorded = (page: Page) => page.evaluate(() => (window as unknown as { seen: { errors: string[]; exposed: string[] } }).seen);
-const decision = (page: Page, feature = 'app') =>
-  page.evaluate(async (f) => {
-    await window.clientCanary!.ready();
-    return window.clientCanary!.decide(f);
-  }, feature);
 
 describe('the script tag in Chromium', () => {
   it('loads the stable or canary app as bucketOf says, for many user ids', async () => {
