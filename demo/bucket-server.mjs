@@ -28,6 +28,16 @@ const TYPES = {
  * @property {boolean} [invalidJson] answer a body that is not JSON
  * @property {number} [oversize]    answer a JSON body of this many bytes
  * @property {Record<string, string>} [headers] extra response headers (e.g. a CSP for a page)
+ * @property {boolean} [html]       answer 200 with an HTML page (text/html), as a website endpoint's
+ *                                  index or error document served in place of the object
+ * @property {number} [dripMs]      send the status and headers at once, then the body one byte
+ *                                  every dripMs ms (a slow link that never stalls completely)
+ * @property {string} [redirect]    answer 302 with this Location (CORS headers kept), e.g. to
+ *                                  another origin that serves the object
+ * @property {boolean} [noCors]     answer without any Access-Control-* header, as a bucket whose
+ *                                  CORS configuration is missing
+ * @property {boolean} [hang]       accept the request and never answer (no status, no body) until
+ *                                  the client gives up or the server closes
  */
 
 /**
@@ -78,7 +88,7 @@ export async function startBucketServer(options = {}) {
     if (options.log) console.log(`${req.method} ${path}`);
     const fault = faults.get(path) ?? {};
     const headers = { ...(fault.headers ?? {}) };
-    if (cors) {
+    if (cors && !fault.noCors) {
       headers['Access-Control-Allow-Origin'] = '*';
       headers['Access-Control-Expose-Headers'] = 'ETag, Date';
     }
@@ -104,11 +114,18 @@ export async function startBucketServer(options = {}) {
       res.end();
       return;
     }
+    if (fault.hang) return;
+    if (fault.redirect) {
+      res.writeHead(302, { ...headers, Location: fault.redirect, 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
     if (fault.status) return sendError(res, fault.status, headers);
 
     let object = await find(path);
     if (fault.invalidJson) object = { body: Buffer.from('{"version": 1, "features": {'), type: 'application/json' };
     if (fault.oversize) object = { body: Buffer.from(JSON.stringify({ version: 1, features: {}, revision: 'x'.repeat(fault.oversize) })), type: 'application/json' };
+    if (fault.html) object = { body: Buffer.from('<!doctype html><html><head><title>Not here</title></head><body><h1>Welcome</h1></body></html>\n'), type: 'text/html; charset=utf-8' };
     if (!object) return sendError(res, 403, headers);
 
     const etag = `"${createHash('md5').update(object.body).digest('hex')}"`;
@@ -124,6 +141,20 @@ export async function startBucketServer(options = {}) {
     if (fault.truncate) {
       res.write(object.body.subarray(0, Math.floor(object.body.length / 2)));
       setTimeout(() => res.destroy(), 20);
+      return;
+    }
+    if (fault.dripMs) {
+      const body = object.body;
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed) return clearInterval(timer);
+        res.write(body.subarray(sent, ++sent));
+        if (sent >= body.length) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, fault.dripMs);
+      res.on('close', () => clearInterval(timer));
       return;
     }
     res.end(object.body);
