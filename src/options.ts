@@ -71,6 +71,6 @@ function readOrigins(value: unknown, complain: (message: string) => void): strin
 function readParam(value: unknown, complain: (message: string) => void): string | false {
   if (value === undefined) return 'canary';
   if (value === false || (typeof value === 'string' && value)) return value;
-  complain(`overrideParam: expected a query parameter name such as "canary", or false for no query overrides; got ${JSON.stringify(value) ?? typeof value}; query overrides are off`);
+  complain(`overrideParam: expected a query parameter name such as "canary", or false for no query overrides; got ${typeof value === 'string' ? '' : typeof value}; query overrides are off`);
   return false;
 }

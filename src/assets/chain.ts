@@ -1,10 +1,11 @@
 import type { Asset } from '../config/schema';
-import { insertAsset, resolveAsset, type ResolvedAsset } from './load';
+import { makeAssetTag, resolveAsset, type AssetTag, type ResolvedAsset } from './load';
 import type { OriginPolicy } from './policy';
 import { POLICY_NAME, scriptUrl } from './trusted-types';
 
-/** What {@link CanaryClient.loadAssets} did: URLs loaded, failed to load, and refused. */
+/** What {@link CanaryClient.loadAssets} did: URLs loaded, failed to load, and refused (each once). */
 export interface AssetResult {
+  /** True when every asset tried loaded: the first choice ran, no step was skipped for a failure. */
   ok: boolean;
   loaded: string[];
   failed: string[];
@@ -51,58 +52,65 @@ export interface AssetLoader {
 // Browsers report a script's URL without its fragment (`error.filename`); compare without it.
 const withoutHash = (url: string) => url.replace(/#.*/, '');
 
+const TRUSTED_TYPES = `refused by the page's Trusted Types (list ${POLICY_NAME} in its trusted-types directive)`;
+const pushOnce = (list: string[], url: string) => void (list.includes(url) || list.push(url));
+
 /** The asset loader of one client: `admit` is its origin policy, `nonce` the CSP nonce of its tags. */
 export function createAssetLoader(doc: Document | undefined, nonce: string | undefined, admit: OriginPolicy, report: Report): AssetLoader {
-  const inserted = new Map<string, Promise<true | string>>();
+  // Each URL's tag is made and inserted once per page; every step that lists it shares the outcome.
+  const inserted = new Map<string, Promise<boolean>>();
   const canaryUrls = new Map<string, string>();
+  const refusedOnce = new Set<string>();
   const scriptSrc = (url: string) => scriptUrl(doc?.defaultView ?? undefined, url, (u) => !admit(u));
 
-  // Resolves true when the tag loaded, else why not.
-  const insert = (asset: ResolvedAsset, watched: boolean): Promise<true | string> => {
-    let load = inserted.get(asset.url);
-    if (!load) {
-      try {
-        load = insertAsset(doc!, asset, { nonce, watched, scriptSrc }).then((ok) => ok || 'failed to load');
-      } catch {
-        load = Promise.resolve(`refused by the page's Trusted Types (list ${POLICY_NAME} in its trusted-types directive)`);
-      }
-      inserted.set(asset.url, load);
-    }
-    return load;
+  const refuse = (feature: string, url: string, why: string, result: AssetResult): string => {
+    pushOnce(result.refused, url);
+    if (!refusedOnce.has(url)) report('asset-refused', `asset refused: ${url}: ${why}`, { url, feature });
+    refusedOnce.add(url);
+    return `${url} refused (${why})`;
   };
 
+  // undefined when every asset of the step loaded, else why not.
   const runStep = async (feature: string, step: Step, result: AssetResult): Promise<string | undefined> => {
     if (!step.assets?.length) return 'no assets';
     const resolved: ResolvedAsset[] = [];
-    const refused: string[] = [];
+    const refusals: string[] = [];
     for (const asset of step.assets) {
       let url = String(typeof asset === 'string' ? asset : asset?.url);
-      let why: string | undefined;
       try {
         const r = resolveAsset(asset, step.base);
         url = r.url;
-        why = admit(url);
-        if (!why) resolved.push(r);
+        const why = admit(url);
+        if (why) refusals.push(refuse(feature, url, why, result));
+        else resolved.push(r);
       } catch {
-        why = 'not a valid URL';
-      }
-      if (why) {
-        refused.push(url);
-        report('asset-refused', `asset refused: ${url}: ${why}`, { url, feature });
+        refusals.push(refuse(feature, url, 'not a valid URL', result));
       }
     }
-    result.refused.push(...refused);
     // A step is all or nothing: one refused asset and none of it runs.
-    if (refused.length) return `${refused.length} asset(s) refused`;
+    if (refusals.length) return refusals.join(', ');
     if (!doc) return 'no document';
-    const outcomes = await Promise.all(
-      resolved.map((asset) => {
-        if (step.name === 'canary') canaryUrls.set(withoutHash(asset.url), feature);
-        return insert(asset, step.name === 'canary').then((outcome) => ((outcome === true ? result.loaded : result.failed).push(asset.url), outcome));
-      }),
-    );
-    const failures = resolved.flatMap((asset, i) => (outcomes[i] === true ? [] : [`${asset.url} ${outcomes[i]}`]));
-    return failures.length ? failures.join(', ') : undefined;
+    const watched = step.name === 'canary';
+    // Every new tag is made before any is inserted: a URL the page's Trusted Types refuse keeps
+    // the whole step out, as an origin refusal does.
+    const tags = new Map<string, AssetTag>();
+    for (const asset of resolved) {
+      if (inserted.has(asset.url) || tags.has(asset.url)) continue;
+      try {
+        tags.set(asset.url, makeAssetTag(doc, asset, { nonce, watched, scriptSrc }));
+      } catch {
+        return refuse(feature, asset.url, TRUSTED_TYPES, result);
+      }
+    }
+    for (const [url, tag] of tags) {
+      inserted.set(url, tag.loaded);
+      doc.head.appendChild(tag.element);
+    }
+    if (watched) for (const asset of resolved) canaryUrls.set(withoutHash(asset.url), feature);
+    const outcomes = await Promise.all(resolved.map((asset) => inserted.get(asset.url)!));
+    const failed = resolved.filter((_, i) => !outcomes[i]).map((asset) => asset.url);
+    for (const asset of resolved) pushOnce(failed.includes(asset.url) ? result.failed : result.loaded, asset.url);
+    return failed.length ? failed.map((url) => `${url} failed to load`).join(', ') : undefined;
   };
 
   return {

@@ -23,13 +23,14 @@ export function createGuard(storage: SafeStorage, limit: number): Guard {
   return {
     trip(feature, revision = '') {
       const entry = pins[feature];
-      const count = (entry?.revision === revision ? entry.count : 0) + 1;
+      const count = (entry?.revision === revision && typeof entry.count === 'number' ? entry.count : 0) + 1;
       pins[feature] = { revision, count };
       storage.set(GUARD_KEY, JSON.stringify(pins));
       return count <= limit;
     },
     pinned(revision = '') {
-      return Object.keys(atStart).filter((f) => atStart[f]!.revision === revision && atStart[f]!.count >= limit);
+      // Storage is writable by any script of the origin: an entry of another shape pins nothing.
+      return Object.keys(atStart).filter((f) => atStart[f]?.revision === revision && atStart[f]!.count >= limit);
     },
   };
 }

@@ -28,15 +28,22 @@ export interface InsertOptions {
   scriptSrc: (url: string) => string;
 }
 
+/** A tag made for an asset, not yet in the document, and whether it loads once inserted. */
+export interface AssetTag {
+  element: HTMLElement;
+  loaded: Promise<boolean>;
+}
+
 /**
- * Inserts one asset into `<head>` at once and resolves true when it loaded, false when it failed.
- * Scripts get `async = false`, so that several run in insertion order without blocking parsing.
+ * Makes the tag of one asset; `doc.head.appendChild(tag.element)` starts it. Scripts get
+ * `async = false`, so that several run in insertion order without blocking parsing.
  * Without a `crossorigin` in the config, an asset with `integrity` (which browsers check only in
  * CORS mode) and a `watched` one (a canary, whose errors are muted to "Script error." without
  * CORS, so the guard could not see them) are fetched with `crossorigin="anonymous"`.
- * Throws when the page refuses the tag (Trusted Types): nothing is inserted then.
+ * Throws when the page refuses the URL (Trusted Types): made apart from inserting, so that a step
+ * can be refused before any of its tags is in the page.
  */
-export function insertAsset(doc: Document, asset: ResolvedAsset, options: InsertOptions): Promise<boolean> {
+export function makeAssetTag(doc: Document, asset: ResolvedAsset, options: InsertOptions): AssetTag {
   const style = asset.type === 'style';
   const element = doc.createElement(style ? 'link' : 'script') as HTMLLinkElement & HTMLScriptElement;
   if (style) {
@@ -56,6 +63,5 @@ export function insertAsset(doc: Document, asset: ResolvedAsset, options: Insert
     element.onload = () => resolve(true);
     element.onerror = () => resolve(false);
   });
-  doc.head.appendChild(element);
-  return loaded;
+  return { element, loaded };
 }

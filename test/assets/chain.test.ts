@@ -73,7 +73,7 @@ describe('loadChain: the fallback chain', () => {
     const { assets, report } = loader();
     const result = await assets.loadChain('app', [step('canary', [`${cdn}/c.js`, `${evil}/x.js`]), step('stable', [`${cdn}/s.js`])]);
     expect(result.ran).toBe('stable');
-    expect(result.skipped).toEqual([{ step: 'canary', why: '1 asset(s) refused', missing: false }]);
+    expect(result.skipped).toEqual([{ step: 'canary', why: `${evil}/x.js refused (${evil} is neither the config's origin nor in allowedOrigins)`, missing: false }]);
     expect(result.refused).toEqual([`${evil}/x.js`]);
     expect(result.ok).toBe(false);
     expect(tags()).toEqual([`${cdn}/s.js`]);
@@ -110,7 +110,7 @@ describe('loadChain: the fallback chain', () => {
     const result = await assets.loadChain('app', [step('canary', [`${evil}/c.js`]), step('stable', [`${cdn}/s.js`]), step('fallback', undefined)]);
     expect(result.ran).toBeUndefined();
     expect(result.skipped).toEqual([
-      { step: 'canary', why: '1 asset(s) refused', missing: false },
+      { step: 'canary', why: expect.stringMatching(/^https:\/\/evil\.example\.net\/c\.js refused \(/), missing: false },
       { step: 'stable', why: `${cdn}/s.js failed to load`, missing: false },
       { step: 'fallback', why: 'no assets', missing: true },
     ]);
@@ -250,7 +250,7 @@ describe('loadChain under Trusted Types', () => {
     expect(tags()).toEqual([`${cdn}/c.js`, `${cdn}/d.js`]);
   });
 
-  it('takes a Trusted Types policy that throws for a failed step, not a throw, and runs the next step', async () => {
+  it('takes a Trusted Types policy that throws for a refused step, not a throw, and runs the next step', async () => {
     win().trustedTypes = {
       createPolicy: () => ({
         createScriptURL: (url: string) => {
@@ -260,14 +260,15 @@ describe('loadChain under Trusted Types', () => {
       }),
     };
     const assets = await freshLoader();
-    const result = await assets.loadChain('app', [step('canary', [`${cdn}/canary/c.js`]), step('stable', [`${cdn}/s.js`])]);
+    const result = await assets.loadChain('app', [step('canary', [`${cdn}/canary/c.css`, `${cdn}/canary/c.js`]), step('stable', [`${cdn}/s.js`])]);
     expect(result.ran).toBe('stable');
-    expect(result.failed).toEqual([`${cdn}/canary/c.js`]);
+    // Refused before any tag of the step was inserted, as an origin refusal is.
+    expect(result.refused).toEqual([`${cdn}/canary/c.js`]);
     expect(result.skipped).toEqual([{ step: 'canary', why: expect.stringContaining('Trusted Types'), missing: false }]);
     expect(tags()).toEqual([`${cdn}/s.js`]);
   });
 
-  it('takes a script.src setter that throws (Trusted Types enforced, policy not listed) for a failed step that inserts nothing', async () => {
+  it('takes a script.src setter that throws (Trusted Types enforced, policy not listed) for a refused step that inserts nothing', async () => {
     win().trustedTypes = {
       createPolicy: () => {
         throw new TypeError('policy "client-canary" disallowed');
@@ -287,7 +288,7 @@ describe('loadChain under Trusted Types', () => {
     const assets = await freshLoader();
     const result = await assets.loadChain('app', [step('canary', [`${cdn}/c.js`]), step('stable', [`${cdn}/s.js`]), step('fallback', [`${cdn}/f.css`])]);
     expect(result.ran).toBe('fallback');
-    expect(result.failed).toEqual([`${cdn}/c.js`, `${cdn}/s.js`]);
+    expect(result.refused).toEqual([`${cdn}/c.js`, `${cdn}/s.js`]);
     expect(result.skipped.map((s) => s.step)).toEqual(['canary', 'stable']);
     expect(tags()).toEqual([`${cdn}/f.css`]);
   });
