@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
 import { WITH_JSON_SCHEMA } from './build-flags';
 
-// zod otherwise probes `new Function` once, which a strict CSP reports as a violation.
-z.config({ jitless: true });
+// No z.config({ jitless: true }) here: it is global and would change the host page's own zod.
+// zod/mini compiles no parser, so it never probes `new Function` under a strict CSP (the strict-CSP
+// Chromium test, test/browser/runtime.test.ts, is the proof).
 
 /**
  * Names of features, flags and match attributes. (A `__proto__` key never reaches this check: zod
