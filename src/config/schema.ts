@@ -47,9 +47,10 @@ const name = () => pattern(NAME_PATTERN, 'a name of 1-64 letters, digits, ".", "
 const text = (max: number) => z.string().check(rule<string>((s) => s.length <= max, `a text of at most ${max} characters`, { maxLength: max }));
 
 const percentage = z.number().check(
-  // No multipleOf 0.01 in the JSON Schema: validators compute it in floating point and would
-  // refuse 0.29; the two-decimal rule is zod's (editors still see the range).
-  rule<number>((p) => p >= 0 && p <= 100 && Math.abs(p * 100 - Math.round(p * 100)) < 1e-6, 'a percentage from 0 to 100 with at most 2 decimals', {
+  // Exact: p is the number that JSON.parse makes of some "n.nn". A tolerance would let
+  // 5.000000001 through. No multipleOf 0.01 in the JSON Schema: validators compute it in floating
+  // point and would refuse 0.29; the two-decimal rule is zod's (editors still see the range).
+  rule<number>((p) => p >= 0 && p <= 100 && Math.round(p * 100) / 100 === p, 'a percentage from 0 to 100 with at most 2 decimals', {
     minimum: 0,
     maximum: 100,
   }),

@@ -29,6 +29,9 @@ describe('parseConfig', () => {
     ['a percentage over 100', withApp({ percentage: 101 }), 'features.app.percentage', 'a percentage from 0 to 100'],
     ['a negative percentage', withApp({ percentage: -1 }), 'features.app.percentage', 'a percentage from 0 to 100'],
     ['a percentage with 3 decimals', withApp({ percentage: 1.234 }), 'features.app.percentage', 'at most 2 decimals'],
+    ['a percentage of 1.005', withApp({ percentage: 1.005 }), 'features.app.percentage', 'at most 2 decimals'],
+    ['a percentage of 0.001', withApp({ percentage: 0.001 }), 'features.app.percentage', 'at most 2 decimals'],
+    ['a percentage with 9 decimals', withApp({ percentage: 5.000000001 }), 'features.app.percentage', 'at most 2 decimals'],
     ['a typo in a key', withApp({ percentag: 5 }), 'features.app', 'unknown key "percentag"'],
     ['a typo at the top', { version: 1, features: {}, revison: 'x' }, '(top level)', 'unknown key "revison"'],
     ['a bad feature name', { version: 1, features: { 'my app': {} } }, 'features.my app', 'invalid name'],
@@ -57,6 +60,23 @@ describe('parseConfig', () => {
 
   it('allows one feature to declare a flag in both variants', () => {
     expect(parseConfig(withApp({ stable: { flags: { x: false } }, canary: { flags: { x: true } } })).ok).toBe(true);
+  });
+
+  it.each([0, 0.01, 0.07, 0.29, 33.33, 99.99, 100])('accepts the percentage %s', (percentage) => {
+    expect(parseConfig(withApp({ percentage })).ok).toBe(true);
+  });
+
+  it('accepts every percentage written with 2 decimals, and refuses any number a little off one', () => {
+    const off = fc.double({ min: 1e-12, max: 4e-3, noNaN: true });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000 }), off, fc.boolean(), (n, delta, up) => {
+        // As an editor writes it, and as JSON.parse reads it.
+        expect(parseConfig(withApp({ percentage: JSON.parse((n / 100).toFixed(2)) })).ok).toBe(true);
+        const near = n / 100 + (up ? delta : -delta);
+        if (near >= 0 && near <= 100) expect(errorsOf(withApp({ percentage: near }))).toEqual([{ path: 'features.app.percentage', message: expect.stringContaining('at most 2 decimals') }]);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('reports every error at once, not only the first', () => {
