@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it, vi } from 'vitest';
+import { parseConfig } from '../src/config/parse';
 import example from './fixtures/spec-example.json';
 
 // vitest runs from the package root; under happy-dom, import.meta.url is not a file URL.
@@ -42,6 +43,25 @@ describe('the build', () => {
     expect(validate(withApp({ stable: { assets: ['javascript:alert(1)'] } }))).toBe(false);
     expect(validate(withApp({ canary: { assets: [{ url: 'a.js', type: 'wasm' }] } }))).toBe(false);
     expect(validate({ version: 2, features: {} })).toBe(false);
+  });
+
+  it('ships a JSON Schema that refuses the names __proto__, constructor and prototype, as parseConfig does', () => {
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync(dist('canary-config.schema.json'), 'utf8')));
+    const places = [
+      (name: string) => `{"version":1,"features":{${JSON.stringify(name)}:{}}}`,
+      (name: string) => `{"version":1,"features":{"app":{"stable":{"flags":{${JSON.stringify(name)}:true}}}}}`,
+      (name: string) => `{"version":1,"features":{"app":{"canary":{"flags":{${JSON.stringify(name)}:true}}}}}`,
+      (name: string) => `{"version":1,"features":{"app":{"match":{${JSON.stringify(name)}:["x"]}}}}`,
+    ];
+    for (const place of places) {
+      // JSON.parse makes "__proto__" an own key, as an editor's or a CLI's JSON reader does.
+      for (const name of ['__proto__', 'constructor', 'prototype']) {
+        expect(validate(JSON.parse(place(name))), place(name)).toBe(false);
+        expect(parseConfig(JSON.parse(place(name))).ok, place(name)).toBe(false);
+      }
+      expect(validate(JSON.parse(place('constructors'))), place('constructors')).toBe(true);
+      expect(parseConfig(JSON.parse(place('constructors'))).ok, place('constructors')).toBe(true);
+    }
   });
 
   it('keeps eval, new Function and innerHTML out of the script-tag bundle', () => {

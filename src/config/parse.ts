@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import { configSchema, type CanaryConfig } from './schema';
+import { configSchema, NOT_RESERVED, type CanaryConfig } from './schema';
 
 /** One validation error: where (`features.app.percentage`) and what was expected. */
 export interface ConfigError {
@@ -11,7 +11,8 @@ export interface ConfigError {
 export type ParseResult = { ok: true; config: CanaryConfig } | { ok: false; errors: ConfigError[] };
 
 /**
- * Validates a parsed `canary-config.json` against the version 1 schema. Never throws.
+ * Validates a parsed `canary-config.json` against the version 1 schema, and refuses a feature,
+ * flag or match attribute named `__proto__` (which the schema alone would drop). Never throws.
  *
  * @example
  * const result = parseConfig(JSON.parse(text));
@@ -20,13 +21,32 @@ export type ParseResult = { ok: true; config: CanaryConfig } | { ok: false; erro
 export function parseConfig(json: unknown): ParseResult {
   try {
     const result = configSchema.safeParse(json);
-    if (result.success) return { ok: true, config: result.data };
-    return { ok: false, errors: result.error.issues.map((issue) => toError(json, issue, [])) };
+    const reserved = protoKeyErrors(json);
+    if (result.success && !reserved.length) return { ok: true, config: result.data };
+    return { ok: false, errors: [...reserved, ...(result.success ? [] : result.error.issues.map((issue) => toError(json, issue, [])))] };
   } catch (error) {
     // Hostile input can still exhaust the stack; it is an invalid config, not a crash.
     return { ok: false, errors: [{ path: '', message: `could not be validated: ${String(error)}` }] };
   }
 }
+
+// Where names are keys, relative to a feature; `features` itself is the third kind of place.
+const NAMED_KEYS_IN_FEATURE = [['match'], ['stable', 'flags'], ['canary', 'flags']];
+
+// zod skips a record's `__proto__` key without an issue, and JSON.parse makes that key an own
+// property: the name would vanish from the config without a word. Refused here, on the raw input.
+function protoKeyErrors(json: unknown): ConfigError[] {
+  const features = valueAt(json, ['features']);
+  const places: PropertyKey[][] = [['features']];
+  if (isObject(features)) for (const name of Object.keys(features)) for (const at of NAMED_KEYS_IN_FEATURE) places.push(['features', name, ...at]);
+  return places
+    .filter((place) => hasOwn(valueAt(json, place), '__proto__'))
+    .map((place) => ({ path: formatPath([...place, '__proto__']), message: `invalid name: expected ${NOT_RESERVED}` }));
+}
+
+const isObject = (value: unknown): value is object => value !== null && typeof value === 'object';
+
+const hasOwn = (value: unknown, key: PropertyKey) => isObject(value) && Object.prototype.hasOwnProperty.call(value, key);
 
 function toError(json: unknown, issue: z.core.$ZodIssue, base: readonly PropertyKey[]): ConfigError {
   const path = [...base, ...issue.path];
@@ -45,7 +65,7 @@ const isTypeMismatch = (issue: z.core.$ZodIssue) => issue.code === 'invalid_type
 function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
   let value = json;
   for (const key of path) {
-    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    if (!hasOwn(value, key)) return undefined;
     value = (value as Record<PropertyKey, unknown>)[key];
   }
   return value;

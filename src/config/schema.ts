@@ -5,11 +5,18 @@ import { WITH_JSON_SCHEMA } from './build-flags';
 // zod/mini compiles no parser, so it never probes `new Function` under a strict CSP (the strict-CSP
 // Chromium test, test/browser/runtime.test.ts, is the proof).
 
-/**
- * Names of features, flags and match attributes. (A `__proto__` key never reaches this check: zod
- * drops it from records and objects, so such input parses to a clean object without it.)
- */
+/** Names of features, flags and match attributes. */
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * Names that JavaScript objects already use: a flag named `constructor` reads as `Object` in code
+ * that looks it up without an own-key check. zod drops a `__proto__` key from a record without a
+ * word, so parseConfig refuses that one on the raw input (parse.ts).
+ */
+export const RESERVED_NAMES: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+/** What a reserved name is told to be instead. */
+export const NOT_RESERVED = `a name other than ${RESERVED_NAMES.map((n) => JSON.stringify(n)).join(', ')}`;
 
 /** `<number><unit>`, unit one of ms, s, m, h, d. */
 export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
@@ -42,7 +49,10 @@ const pattern = (re: RegExp, expected: string) => z.string().check(rule<string>(
 const oneOf = <T extends string>(...values: T[]) =>
   z.string().check(rule<string>((s) => values.includes(s as T), values.map((v) => JSON.stringify(v)).join(' or '), { enum: values })) as unknown as z.ZodMiniType<T>;
 
-const name = () => pattern(NAME_PATTERN, 'a name of 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+const name = () =>
+  pattern(NAME_PATTERN, 'a name of 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit').check(
+    rule<string>((s) => !RESERVED_NAMES.includes(s), NOT_RESERVED, { not: { enum: RESERVED_NAMES } }),
+  );
 
 const text = (max: number) => z.string().check(rule<string>((s) => s.length <= max, `a text of at most ${max} characters`, { maxLength: max }));
 
@@ -110,6 +120,7 @@ const feature = z.strictObject({
 /**
  * The zod schema of `canary-config.json` version 1: the single source of truth for the
  * TypeScript types, the shipped JSON Schema and validation in the browser and the CLI.
+ * Validate with parseConfig: it also refuses a name `__proto__`, which zod drops from a record.
  */
 export const configSchema = z.strictObject({
   $schema: z.optional(text(2048)),

@@ -79,6 +79,36 @@ describe('parseConfig', () => {
     );
   });
 
+  const features = (name: string) => `{"version":1,"features":{${JSON.stringify(name)}:{}}}`;
+  const flags = (name: string) => `{"version":1,"features":{"app":{"stable":{"flags":{${JSON.stringify(name)}:true}}}}}`;
+  const canaryFlags = (name: string) => `{"version":1,"features":{"app":{"canary":{"flags":{${JSON.stringify(name)}:true}}}}}`;
+  const match = (name: string) => `{"version":1,"features":{"app":{"match":{${JSON.stringify(name)}:["x"]}}}}`;
+  it.each([
+    ['feature', '__proto__', features, 'features.__proto__'],
+    ['feature', 'constructor', features, 'features.constructor'],
+    ['feature', 'prototype', features, 'features.prototype'],
+    ['flag', '__proto__', flags, 'features.app.stable.flags.__proto__'],
+    ['flag', 'constructor', flags, 'features.app.stable.flags.constructor'],
+    ['flag', 'prototype', canaryFlags, 'features.app.canary.flags.prototype'],
+    ['match attribute', '__proto__', match, 'features.app.match.__proto__'],
+    ['match attribute', 'constructor', match, 'features.app.match.constructor'],
+    ['match attribute', 'prototype', match, 'features.app.match.prototype'],
+  ])('refuses a %s named %s, naming its path', (_place, name, config, path) => {
+    // JSON.parse makes "__proto__" an own key, as in a fetched config.
+    expect(errorsOf(JSON.parse(config(name)))).toEqual([{ path, message: 'invalid name: expected a name other than "__proto__", "constructor", "prototype"' }]);
+  });
+
+  it('accepts names that only contain a reserved one', () => {
+    for (const name of ['constructors', 'prototype2', 'Constructor', 'proto']) {
+      for (const config of [features, flags, match]) expect(parseConfig(JSON.parse(config(name))).ok, config(name)).toBe(true);
+    }
+  });
+
+  it('reports a __proto__ name together with the other errors of the config', () => {
+    const json = JSON.parse('{"version":1,"features":{"__proto__":{},"app":{"percentage":101,"stable":{"flags":{"__proto__":1}}}}}');
+    expect(errorsOf(json).map((e) => e.path)).toEqual(['features.__proto__', 'features.app.stable.flags.__proto__', 'features.app.percentage']);
+  });
+
   it('reports every error at once, not only the first', () => {
     expect(errorsOf(withApp({ percentage: 101, enabled: 1, salt: 5 }))).toHaveLength(3);
   });
