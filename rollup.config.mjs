@@ -4,6 +4,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
+import { ownKeysOnly } from './scripts/rollup-own-keys.mjs';
 
 // zod's own sources trip these two; they are noise, not problems of ours.
 const onwarn = (warning, warn) => {
@@ -50,7 +51,8 @@ export default [
       sourcemap: true,
       plugins: [terser({ ecma: 2020, module: false, compress: { passes: 3 }, format: { comments: false } })],
     },
-    plugins: [scriptTagFlags(), resolve({ browser: true }), ts()],
+    // zod is bundled here, for pages that may have added keys to Object.prototype (see the plugin).
+    plugins: [scriptTagFlags(), resolve({ browser: true }), ownKeysOnly(), ts()],
     onwarn,
   },
   {

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { Window } from 'happy-dom';
 import { describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../src/config/parse';
 import example from './fixtures/spec-example.json';
@@ -89,5 +90,41 @@ describe('the script-tag bundle in a DOM', () => {
     const client = w.clientCanary as import('../src/index').CanaryClient;
     await client.ready();
     expect(client.decide('app').reason).toBe('fallback');
+  });
+});
+
+// A page may have added enumerable keys to Object.prototype (old libraries, polyfills) or frozen it.
+// Each case runs in a fresh happy-dom Window, a V8 context of its own: polluting this worker's
+// prototypes would break vitest itself.
+describe('the script-tag bundle on a hostile page', () => {
+  const valid = { version: 1, features: { app: { percentage: 5, match: { country: ['NZ'] }, stable: { flags: { a: 1 } } }, b: { canary: { assets: ['b.js'], flags: { c: true } } } } };
+  const typo = { version: 1, features: { app: { percentag: 5 } } };
+  const silent = { ...console, error: () => undefined, warn: () => undefined };
+
+  /** Runs `prepare`, then the bundle, then ClientCanary.parseConfig on each config, all inside the window. */
+  async function parseInFreshWindow(prepare: string, configs: unknown[]): Promise<unknown[]> {
+    const window = new Window({ url: 'https://app.example/', console: silent });
+    try {
+      window.eval(prepare);
+      window.eval(readFileSync(dist('client-canary.min.js'), 'utf8'));
+      // The configs are parsed from text in the window, so they carry its prototypes; the results leave it as text.
+      const texts = JSON.stringify(configs.map((config) => JSON.stringify(config)));
+      return JSON.parse(window.eval(`JSON.stringify(${texts}.map((text) => ClientCanary.parseConfig(JSON.parse(text))))`) as string);
+    } finally {
+      await window.happyDOM.close();
+    }
+  }
+
+  it('parses a valid config, and still refuses an unknown key, with keys added to Object.prototype and Array.prototype', async () => {
+    const [ok, refused] = await parseInFreshWindow('Object.prototype.polluted = 1; Array.prototype.polluted = 1; Object.prototype.percentag = 1;', [valid, typo]);
+    expect(ok).toEqual({ ok: true, config: valid });
+    expect(refused).toEqual({ ok: false, errors: [{ path: 'features.app', message: 'unknown key "percentag" (check the spelling)' }] });
+    expect(({} as Record<string, unknown>).polluted, 'this worker stays clean').toBeUndefined();
+  });
+
+  it('parses a valid config, and still refuses an unknown key, with a frozen Object.prototype', async () => {
+    const [ok, refused] = await parseInFreshWindow('Object.freeze(Object.prototype); Object.freeze(Array.prototype);', [valid, typo]);
+    expect(ok).toEqual({ ok: true, config: valid });
+    expect(refused).toMatchObject({ ok: false, errors: [{ path: 'features.app' }] });
   });
 });

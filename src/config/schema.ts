@@ -130,9 +130,10 @@ export const configSchema = z.strictObject({
     z.check<Record<string, z.output<typeof feature>>>((payload) => {
       const features = payload.value;
       const owner: Record<string, string> = Object.create(null);
-      for (const f in features) {
+      // Own keys only: for…in would also walk keys that the page put on Object.prototype.
+      for (const f of Object.keys(features)) {
         for (const v of ['stable', 'canary'] as const) {
-          for (const flag in features[f]![v]?.flags) {
+          for (const flag of Object.keys(features[f]![v]?.flags ?? {})) {
             const first = owner[flag];
             if (first !== undefined && first !== f) {
               payload.issues.push({
