@@ -59,6 +59,7 @@ const pushOnce = (list: string[], url: string) => void (list.includes(url) || li
 export function createAssetLoader(doc: Document | undefined, nonce: string | undefined, admit: OriginPolicy, report: Report): AssetLoader {
   // Each URL's tag is made and inserted once per page; every step that lists it shares the outcome.
   const inserted = new Map<string, Promise<boolean>>();
+  const elements = new Map<string, HTMLElement>();
   const canaryUrls = new Map<string, string>();
   const refusedOnce = new Set<string>();
   const scriptSrc = (url: string) => scriptUrl(doc?.defaultView ?? undefined, url, (u) => !admit(u));
@@ -104,12 +105,20 @@ export function createAssetLoader(doc: Document | undefined, nonce: string | und
     }
     for (const [url, tag] of tags) {
       inserted.set(url, tag.loaded);
+      elements.set(url, tag.element);
       doc.head.appendChild(tag.element);
     }
     if (watched) for (const asset of resolved) canaryUrls.set(withoutHash(asset.url), feature);
     const outcomes = await Promise.all(resolved.map((asset) => inserted.get(asset.url)!));
     const failed = resolved.filter((_, i) => !outcomes[i]).map((asset) => asset.url);
-    for (const asset of resolved) pushOnce(failed.includes(asset.url) ? result.failed : result.loaded, asset.url);
+    for (const asset of resolved) {
+      if (failed.length && asset.type === 'style') {
+        // A skipped step leaves no style behind (its scripts ran and cannot be taken back): the
+        // page ends with one variant's look; a later step that lists the sheet inserts it again.
+        elements.get(asset.url)?.remove();
+        inserted.delete(asset.url);
+      } else pushOnce(failed.includes(asset.url) ? result.failed : result.loaded, asset.url);
+    }
     return failed.length ? failed.map((url) => `${url} failed to load`).join(', ') : undefined;
   };
 

@@ -88,9 +88,20 @@ describe('loadChain: the fallback chain', () => {
     expect(result.ran).toBe('stable');
     expect(result.skipped).toEqual([{ step: 'canary', why: `${cdn}/c.js failed to load`, missing: false }]);
     expect(result.failed).toEqual([`${cdn}/c.js`]);
-    expect(result.loaded).toEqual([`${cdn}/c.css`, `${cdn}/s.js`]);
+    // The skipped canary's style sheet leaves the page with it; its script already ran.
+    expect(result.loaded).toEqual([`${cdn}/s.js`]);
+    expect(tags()).toEqual([`${cdn}/c.js`, `${cdn}/s.js`]);
     expect(result.ok).toBe(false);
     expect(report).not.toHaveBeenCalled();
+  });
+
+  it('takes out the style sheet of a skipped step, and inserts it again for a later step that lists it', async () => {
+    failLoading(`${cdn}/c.js`);
+    const { assets } = loader();
+    const result = await assets.loadChain('app', [step('canary', [`${cdn}/c.js`, `${cdn}/shared.css`]), step('stable', [`${cdn}/s.js`, `${cdn}/shared.css`])]);
+    expect(result.ran).toBe('stable');
+    expect(result.loaded).toEqual([`${cdn}/s.js`, `${cdn}/shared.css`]);
+    expect(tags()).toEqual([`${cdn}/c.js`, `${cdn}/s.js`, `${cdn}/shared.css`]);
   });
 
   it('skips a step with no assets as missing and runs the next', async () => {
