@@ -25,6 +25,9 @@ export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs:
   timeoutMs = timeoutMs >= 0 ? Math.min(timeoutMs, MAX_TIMER_MS) : DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  // The timeout holds even for a fetch that ignores its signal (a page's own wrapper, a hung body).
+  const timedOut = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', reject));
+  const within = <T>(work: Promise<T>) => Promise.race([work, timedOut]);
   const fail = (code: 'config-fetch' | 'config-invalid', message: string, cause?: unknown): Result<FetchedConfig> => ({
     ok: false,
     error: new CanaryError(code, `${message} (${url})`, { cause, url }),
@@ -32,10 +35,10 @@ export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs:
   // What was being done when something threw: the request (network, CORS, abort), the body, the JSON.
   let step = 'config request failed (network or CORS)';
   try {
-    const response = await fetcher(url, { cache: 'no-cache', credentials: 'omit', signal: controller.signal });
+    const response = await within(fetcher(url, { cache: 'no-cache', credentials: 'omit', signal: controller.signal }));
     if (!response.ok) return fail('config-fetch', `config request answered HTTP ${response.status}`);
     step = 'config body could not be read';
-    const text = await readCapped(response);
+    const text = await within(readCapped(response));
     if (text === undefined) return fail('config-invalid', `config is larger than ${MAX_CONFIG_BYTES} bytes`);
     step = 'config is not valid JSON';
     const parsed = parseConfig(JSON.parse(text));

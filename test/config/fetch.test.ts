@@ -69,3 +69,25 @@ describe('fetchConfig timeout', () => {
     if (!late.ok) expect(late.error.message).toContain('timed out after 1500 ms');
   });
 });
+
+describe('fetchConfig against a fetch that ignores its signal', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('gives up at the timeout when the request never answers', async () => {
+    const pending = fetchConfig(url, () => new Promise<Response>(() => undefined), 300);
+    await vi.advanceTimersByTimeAsync(300);
+    const result = await pending;
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toContain('timed out after 300 ms');
+  });
+
+  it('gives up at the timeout when the body never ends', async () => {
+    const hung = { ok: true, status: 200, headers: new Headers(), text: () => new Promise<string>(() => undefined) } as unknown as Response;
+    const pending = fetchConfig(url, () => Promise.resolve(hung), 300);
+    await vi.advanceTimersByTimeAsync(300);
+    const result = await pending;
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('config-fetch');
+  });
+});
