@@ -16,15 +16,7 @@ export interface ReadOptions {
 /** The largest delay a timer holds (about 24.8 days): a longer one fires at once. */
 const MAX_DELAY = 2 ** 31 - 1;
 
-interface RawOptions {
-  timeoutMs?: unknown;
-  maxAgeMs?: unknown;
-  maxStaleMs?: unknown;
-  guardErrors?: unknown;
-  refreshIntervalMs?: unknown;
-  allowedOrigins?: unknown;
-  overrideParam?: unknown;
-}
+type RawOptions = Partial<Record<'timeoutMs' | 'maxAgeMs' | 'maxStaleMs' | 'guardErrors' | 'refreshIntervalMs' | 'allowedOrigins' | 'overrideParam', unknown>>;
 
 /**
  * Reads the numeric, origin and override options with their defaults. Options come from plain
@@ -34,43 +26,29 @@ interface RawOptions {
 export function readOptions(options: RawOptions, complain: (message: string) => void): ReadOptions {
   const number = (key: keyof RawOptions, otherwise: number, max = Infinity): number => {
     const value = options[key];
-    if (value === undefined) return otherwise;
-    if (typeof value === 'number' && value >= 0) return Math.min(value, max);
-    complain(`${key}: expected a number of 0 or more, got ${typeof value === 'number' ? value : typeof value}; the default (${otherwise}) applies`);
+    if (value === undefined || (typeof value === 'number' && value >= 0)) return Math.min(value ?? otherwise, max);
+    complain(`${key}: expected a number of 0 or more; the default (${otherwise}) applies`);
     return otherwise;
   };
-  const every = number('refreshIntervalMs', 0);
+  const every = number('refreshIntervalMs', 0, MAX_DELAY);
+  const { allowedOrigins: origins, overrideParam: param } = options;
+  const list = origins === undefined || Array.isArray(origins) ? origins : (complain(`allowedOrigins: expected a list of origins, e.g. ['https://cdn.example.com']`), typeof origins === 'string' ? [origins] : []);
+  const good = param === undefined || param === false || (typeof param === 'string' && param);
+  if (!good) complain('overrideParam: expected a query parameter name such as "canary", or false; query overrides are off');
   return {
     timeoutMs: number('timeoutMs', 1500, MAX_DELAY),
     maxAgeMs: number('maxAgeMs', 60_000),
     maxStaleMs: number('maxStaleMs', 7 * 864e5),
     guardErrors: Math.max(1, number('guardErrors', 1)),
     // At least a second; at most what a timer can hold.
-    refreshIntervalMs: every && Math.min(Math.max(every, 1e3), MAX_DELAY),
-    allowedOrigins: readOrigins(options.allowedOrigins, complain),
-    overrideParam: readParam(options.overrideParam, complain),
+    refreshIntervalMs: every && Math.max(every, 1e3),
+    // Origins as the browser writes them: "https://cdn.example.com/" would otherwise match nothing.
+    allowedOrigins: list?.flatMap((entry: unknown) => {
+      const origin = typeof entry === 'string' ? originOf(entry) : undefined;
+      if (origin && origin !== 'null') return [origin];
+      complain(`allowedOrigins: ${typeof entry === 'string' ? `"${entry}"` : typeof entry} is not an origin; write e.g. "https://cdn.example.com"`);
+      return [];
+    }),
+    overrideParam: param === undefined ? 'canary' : good ? (param as string | false) : false,
   };
-}
-
-// Origins as the browser writes them: "https://cdn.example.com/" would otherwise match nothing.
-function readOrigins(value: unknown, complain: (message: string) => void): string[] | undefined {
-  if (value === undefined) return undefined;
-  let list = value;
-  if (!Array.isArray(value)) {
-    complain(`allowedOrigins: expected a list of origins, e.g. ['https://cdn.example.com'], got ${typeof value}`);
-    list = typeof value === 'string' ? [value] : [];
-  }
-  return (list as unknown[]).flatMap((entry) => {
-    const origin = typeof entry === 'string' ? originOf(entry) : undefined;
-    if (origin && origin !== 'null') return [origin];
-    complain(`allowedOrigins: ${typeof entry === 'string' ? `"${entry}"` : typeof entry} is not an origin; write e.g. "https://cdn.example.com"`);
-    return [];
-  });
-}
-
-function readParam(value: unknown, complain: (message: string) => void): string | false {
-  if (value === undefined) return 'canary';
-  if (value === false || (typeof value === 'string' && value)) return value;
-  complain(`overrideParam: expected a query parameter name such as "canary", or false for no query overrides; got ${typeof value === 'string' ? '' : typeof value}; query overrides are off`);
-  return false;
 }

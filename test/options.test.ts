@@ -162,3 +162,11 @@ describe('readOptions: any value', () => {
     );
   });
 });
+
+describe('readOptions for ages', () => {
+  it('keeps a maxStaleMs of 30 days: only timers are held to the largest delay', () => {
+    const complaints: string[] = [];
+    expect(readOptions({ maxStaleMs: 30 * 864e5, maxAgeMs: 2 ** 40 }, (m) => complaints.push(m))).toMatchObject({ maxStaleMs: 30 * 864e5, maxAgeMs: 2 ** 40 });
+    expect(complaints).toEqual([]);
+  });
+});
