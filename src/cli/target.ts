@@ -1,12 +1,19 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmod, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { CliError, EXIT } from './errors';
+import { FileLockBusyError, withFileLock } from './file-lock';
 
-/** What a target holds: the file's text, and for S3 the ETag it was read at. */
+/** What a target holds: the text, and what tells whether it changed since it was read. */
 export interface Loaded {
   text: string;
+  /** S3 (and http): the ETag it was read at; a write sends it as If-Match. */
   etag?: string;
+  /**
+   * A file: the SHA-256 (hex) of the bytes read. A write compares it, under the file's lock, with
+   * what is on disk then; without it (a new file, `init`) the write replaces whatever is there.
+   */
+  sha256?: string;
 }
 
 export interface WriteOptions {
@@ -33,30 +40,55 @@ function fileTarget(path: string): Target {
     name: path,
     async read() {
       try {
-        return { text: await readFile(path, 'utf8') };
+        const bytes = await readFile(path);
+        return { text: bytes.toString('utf8'), sha256: sha256(bytes) };
       } catch (cause) {
         const code = (cause as NodeJS.ErrnoException).code;
         throw new CliError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : String(cause)}`, EXIT.unreachable, undefined, { cause });
       }
     },
-    async write(text) {
-      // Atomic: a temporary file beside the config, renamed over it. A reader (or a crash) never
-      // sees half a file; the file keeps its exact permissions, and a symbolic link stays a link
-      // (the file it points to is the one replaced).
+    async write(text, loaded) {
+      // A symbolic link stays a link: the file it points to is the one locked, compared and replaced.
       const real = await realpath(path).catch(() => path);
-      const temporary = join(dirname(real), `.${basename(real)}.${randomBytes(6).toString('hex')}.tmp`);
       try {
-        const mode = (await stat(real).catch(() => undefined))?.mode;
-        await writeFile(temporary, text);
-        if (mode !== undefined) await chmod(temporary, mode & 0o7777);
-        await rename(temporary, real);
+        await withFileLock(real, async () => {
+          // Under the lock no other client-canary writes, so what is on disk now is what this
+          // write replaces: if it is not what was read, someone else's edit would be lost.
+          if (loaded.sha256 !== undefined) {
+            const now = await readFile(real).catch(() => undefined);
+            if (!now || sha256(now) !== loaded.sha256) throw new CliError(`${path} changed since it was read; run again`, EXIT.conflict);
+          }
+          await replace(real, text);
+        });
       } catch (cause) {
-        await unlink(temporary).catch(() => undefined);
+        if (cause instanceof CliError) throw cause;
+        if (cause instanceof FileLockBusyError) {
+          throw new CliError(`${path} is being written by ${cause.owner} (${cause.lockPath}); run again`, EXIT.conflict, undefined, { cause });
+        }
         throw new CliError(`cannot write ${path}: ${String(cause)}`, EXIT.unreachable, undefined, { cause });
       }
     },
   };
 }
+
+/**
+ * Atomic: a temporary file beside the config, renamed over it. A reader (or a crash) never sees
+ * half a file, and the file keeps its exact permissions.
+ */
+async function replace(real: string, text: string): Promise<void> {
+  const temporary = join(dirname(real), `.${basename(real)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const mode = (await stat(real).catch(() => undefined))?.mode;
+    await writeFile(temporary, text);
+    if (mode !== undefined) await chmod(temporary, mode & 0o7777);
+    await rename(temporary, real);
+  } catch (cause) {
+    await unlink(temporary).catch(() => undefined);
+    throw cause;
+  }
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 function httpTarget(url: string): Target {
   return {
