@@ -33,8 +33,6 @@ const hide = () => {
 const beaconBodies = () => sendBeacon.mock.calls.map(([, body]) => body);
 const fetchBodies = () => fetcher.mock.calls.map(([, init]) => init.body as string);
 const eventsOf = (bodies: string[]) => bodies.flatMap((body) => JSON.parse(body) as Record<string, unknown>[]);
-/** Lets the beacon see the fetch promises settle (its handlers were attached first). */
-const settled = () => Promise.allSettled(fetcher.mock.results.map((r) => r.value));
 
 describe('createBeacon', () => {
   it('sends the queued events as one JSON array when the page is hidden, and not again at pagehide', () => {
@@ -83,7 +81,7 @@ describe('createBeacon', () => {
     for (const body of bodies) expect(bytes(body)).toBeLessThanOrEqual(LIMIT);
     const [error, exposure] = eventsOf(bodies);
     expect(error).toMatchObject({ type: 'error', feature: 'app', truncated: true });
-    expect(error!.message).toMatch(/^ü+…$/);
+    expect(error!.message).toBe('ü'.repeat(1024));
     expect(exposure).toEqual({ type: 'exposure', feature: 'app' });
   });
 
@@ -118,22 +116,6 @@ describe('createBeacon', () => {
     expect(eventsOf(fetchBodies())).toEqual([{ type: 'exposure', feature: 'app' }]);
   });
 
-  it('keeps the events of a failed fetch and sends them at the next hide', async () => {
-    sendBeacon.mockReturnValue(false);
-    fetcher.mockRejectedValueOnce(new TypeError('Failed to fetch'));
-    const send = beacon();
-    send('exposure', { feature: 'app' });
-    hide();
-    await settled();
-    send('exposure', { feature: 'search' });
-    leave();
-    expect(fetcher).toHaveBeenCalledTimes(2);
-    expect(eventsOf(fetchBodies().slice(1))).toEqual([
-      { type: 'exposure', feature: 'app' },
-      { type: 'exposure', feature: 'search' },
-    ]);
-  });
-
   it('keeps at most 500 events and sends the count of the others in the next batch', () => {
     const send = beacon();
     for (let n = 0; n < 510; n++) send('error', { n });
@@ -144,17 +126,6 @@ describe('createBeacon', () => {
     send('error', { n: 510 });
     leave();
     expect(eventsOf(beaconBodies().slice(-1))).toEqual([{ type: 'error', n: 510 }]);
-  });
-
-  it('keeps the dropped count when the batch that carried it fails', async () => {
-    sendBeacon.mockReturnValue(false);
-    fetcher.mockRejectedValueOnce(new TypeError('Failed to fetch'));
-    const send = beacon();
-    for (let n = 0; n < 501; n++) send('error', { n });
-    leave();
-    await settled();
-    leave();
-    expect(eventsOf(fetchBodies().slice(1))[0]).toEqual({ type: 'dropped', count: 1 });
   });
 
   it('never throws at the page, and counts an event it cannot send as dropped', () => {
