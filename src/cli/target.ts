@@ -3,6 +3,7 @@ import { chmod, readFile, realpath, rename, stat, unlink, writeFile } from 'node
 import { dirname, basename, join } from 'node:path';
 import { CliError, EXIT } from './errors';
 import { FileLockBusyError, withFileLock } from './file-lock';
+import { openS3, regionNamedBy } from './s3-client';
 
 /** What a target holds: the text, and what tells whether it changed since it was read. */
 export interface Loaded {
@@ -113,20 +114,7 @@ function s3Target(spec: string): Target {
   const match = /^s3:\/\/([^/]+)\/(.+)$/i.exec(spec);
   if (!match) throw new CliError(`"${spec}" is not s3://bucket/key`, EXIT.invalid);
   const [, bucket, key] = match as unknown as [string, string, string];
-  const client = async () => {
-    let sdk: typeof import('@aws-sdk/client-s3');
-    // One clear line per error: not the SDK's notice about Node versions on every command.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    try {
-      sdk = await import('@aws-sdk/client-s3');
-    } catch (cause) {
-      throw new CliError('s3:// targets need the AWS SDK: npm install @aws-sdk/client-s3', EXIT.invalid, undefined, { cause });
-    }
-    // The standard credential chain; AWS_ENDPOINT_URL points at another S3-compatible endpoint.
-    const endpoint = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
-    return { sdk, s3: new sdk.S3Client({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }) };
-  };
-  const failure = (action: string, cause: unknown) => {
+  const failure = (action: string, region: string, cause: unknown) => {
     if (cause instanceof CliError) return cause;
     const error = cause as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
     const status = error.$metadata?.httpStatusCode;
@@ -134,23 +122,28 @@ function s3Target(spec: string): Target {
     if (status === 412 || status === 409 || error.name === 'PreconditionFailed' || error.name === 'ConditionalRequestConflict') {
       return new CliError(`${spec} changed since it was read; run again`, EXIT.conflict, undefined, { cause });
     }
+    // A redirect the SDK could not follow, or an endpoint signed for the wrong region: say where.
+    const named = regionNamedBy(cause);
+    if (named && named !== region && (status === 301 || status === 400)) {
+      return new CliError(`cannot ${action} ${spec}: the bucket is in region ${named}, not ${region}; set AWS_REGION=${named} (or that region in your AWS profile)`, EXIT.unreachable, undefined, { cause });
+    }
     return new CliError(`cannot ${action} ${spec}: ${error.name ?? 'error'}${status ? ` (HTTP ${status})` : ''}: ${error.message ?? String(cause)}`, EXIT.unreachable, undefined, { cause });
   };
   return {
     name: spec,
     async read() {
-      const { sdk, s3 } = await client();
+      const { sdk, s3, region } = await openS3();
       try {
         const object = await s3.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
         return { text: (await object.Body?.transformToString('utf-8')) ?? '', etag: object.ETag };
       } catch (cause) {
-        throw failure('read', cause);
+        throw failure('read', region, cause);
       } finally {
         s3.destroy();
       }
     },
     async write(text, loaded, options) {
-      const { sdk, s3 } = await client();
+      const { sdk, s3, region } = await openS3();
       // An SDK from before S3's conditional writes (November 2024) would drop IfMatch silently
       // and overwrite a colleague's edit: refuse to send such a request.
       s3.middlewareStack.add(
@@ -175,7 +168,7 @@ function s3Target(spec: string): Target {
           }),
         );
       } catch (cause) {
-        throw failure('write', cause);
+        throw failure('write', region, cause);
       } finally {
         s3.destroy();
       }
