@@ -10,17 +10,30 @@ let lastBucket = 0;
  * `MurmurHash3_x86_32(UTF-8 bytes of salt + ":" + userId, seed 0) mod 10000`.
  * A user is in the canary when `bucketOf(salt, userId) < round(percentage × 100)`.
  *
+ * Never throws: an argument that is not a string is hashed as its `String()` (42 as "42"), and one
+ * that cannot be made text (its `toString` throws) as "".
+ *
  * @example bucketOf('app', 'user-42') // → 7142, on every device and every server
  */
 export function bucketOf(salt: string, userId: string): number {
   // Deciding several things for the same user asks again and again: answer from the last call.
   if (salt !== lastSalt || userId !== lastUserId) {
+    // Checked only here, off the repeated path; the ASCII loop would read a number as "".
+    if (typeof salt !== 'string' || typeof userId !== 'string') return bucketOf(textOf(salt), textOf(userId));
     // Non-ASCII keys (rare) take the general path through TextEncoder.
     lastBucket = (hashAscii(salt, userId) ?? murmur3(`${salt}:${userId}`, 0)) % BUCKETS;
     lastSalt = salt;
     lastUserId = userId;
   }
   return lastBucket;
+}
+
+function textOf(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return '';
+  }
 }
 
 // (Two copies of the ASCII loop below, for the salt and for the id: one shared loop through

@@ -48,21 +48,50 @@ export const hasOwn = (object: object | undefined, key: string): boolean => !!ob
  * included), override, denied / allowed, unmatched, guarded, rollout; a feature missing from the
  * config is `unknown`, a missing config `fallback` (both stable).
  *
+ * Never throws. A feature that is not a string is `unknown`; a user id that is not a string is
+ * never bucketed (stable, `bucket` null); attributes that throw when read match nothing; anything
+ * else that throws (a config that was never validated, a hostile context) is stable `fallback`.
+ * Each of these says what went wrong in `error`.
+ *
  * @example decide(config, 'app', { userId: 'user-42' }).variant // 'stable' | 'canary'
  */
 export function decide(config: CanaryConfig | null | undefined, feature: string, context: DecideContext): Decision {
-  const { userId, overrides, attributes } = context;
-  const spec = config && hasOwn(config.features, feature) ? config.features[feature] : undefined;
+  try {
+    return decideOrThrow(config, feature, context);
+  } catch (cause) {
+    return {
+      feature: typeof feature === 'string' ? feature : textOf(feature),
+      variant: 'stable',
+      reason: 'fallback',
+      bucket: null,
+      percentage: 0,
+      revision: undefined,
+      userIdSource: 'option',
+      error: `could not decide: ${textOf(cause instanceof Error ? cause.message : cause)}`,
+    };
+  }
+}
+
+// Arguments are typed for callers, but servers pass whatever a request held: nothing is trusted
+// to be what its type says, only checked where a wrong value would throw or mislead.
+function decideOrThrow(config: CanaryConfig | null | undefined, feature: string, context: DecideContext): Decision {
+  const { userId, overrides, attributes, guarded } = context ?? ({} as Partial<DecideContext>);
+  const features = isObject(config) ? config.features : undefined;
+  const named = typeof feature === 'string';
+  const spec = named && hasOwn(features, feature) ? features![feature] : undefined;
+  const bucketable = typeof userId === 'string';
   const decision: Decision = {
-    feature,
+    feature: named ? feature : textOf(feature),
     variant: 'stable',
-    reason: !config ? 'fallback' : spec ? 'rollout' : 'unknown',
-    bucket: spec ? bucketOf(spec.salt ?? feature, userId) : null,
+    reason: !isObject(features) ? 'fallback' : spec ? 'rollout' : 'unknown',
+    bucket: spec && bucketable ? bucketOf(spec.salt ?? feature, userId) : null,
     percentage: spec ? effectivePercentage(spec, context.now) : 0,
-    revision: config?.revision,
-    userIdSource: context.userIdSource ?? 'option',
+    revision: isObject(config) ? config.revision : undefined,
+    userIdSource: context?.userIdSource ?? 'option',
   };
-  const override = hasOwn(overrides, feature) ? overrides![feature] : undefined;
+  if (!named) decision.error = 'feature is not a string';
+  else if (spec && !bucketable) decision.error = 'userId is not a string';
+  const override = named && hasOwn(overrides, feature) ? overrides![feature] : undefined;
   // Killing a feature must reach every device at once, QA tabs with an override included.
   if (spec?.enabled === false) decision.reason = 'disabled';
   else if (override === 'stable' || override === 'canary') {
@@ -70,15 +99,36 @@ export function decide(config: CanaryConfig | null | undefined, feature: string,
     decision.reason = 'override';
   } else if (spec) {
     const match = spec.match;
-    if (spec.deny?.includes(userId)) decision.reason = 'denied';
-    else if (spec.allow?.includes(userId)) {
+    // Only a list: `'user-1'.includes('user-')` would deny by substring.
+    if (Array.isArray(spec.deny) && spec.deny.includes(userId)) decision.reason = 'denied';
+    else if (Array.isArray(spec.allow) && spec.allow.includes(userId)) {
       decision.variant = 'canary';
       decision.reason = 'allowed';
     }
-    else if (match && !Object.keys(match).every((key) => hasOwn(attributes, key) && match[key]!.map(String).includes(String(attributes![key]))))
-      decision.reason = 'unmatched';
-    else if (context.guarded?.includes(feature)) decision.reason = 'guarded';
-    else if (decision.bucket! < Math.round(decision.percentage * 100)) decision.variant = 'canary';
+    else if (match && !isMatched(match, attributes, decision)) decision.reason = 'unmatched';
+    else if (Array.isArray(guarded) && guarded.includes(feature)) decision.reason = 'guarded';
+    else if (decision.bucket !== null && decision.bucket < Math.round(decision.percentage * 100)) decision.variant = 'canary';
   }
   return decision;
+}
+
+/** Every key of `match` satisfied, compared as text; attributes that throw when read satisfy none. */
+function isMatched(match: Record<string, unknown[]>, attributes: Attributes | undefined, decision: Decision): boolean {
+  try {
+    return Object.keys(match).every((key) => hasOwn(attributes, key) && match[key]!.map(String).includes(String(attributes![key])));
+  } catch (cause) {
+    decision.error = `attributes could not be matched: ${textOf(cause instanceof Error ? cause.message : cause)}`;
+    return false;
+  }
+}
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+/** A value as text for a message, whatever it is: a symbol, or an object whose toString throws. */
+function textOf(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return '';
+  }
 }

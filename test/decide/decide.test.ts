@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucketOf } from '../../src/decide/bucket';
-import { decide } from '../../src/decide/decide';
+import { decide, type DecideContext } from '../../src/decide/decide';
 import { effectivePercentage } from '../../src/decide/ramp';
 import { oneFeature, userIds } from '../helpers/configs';
 
@@ -87,6 +87,112 @@ describe('decide: the order of SPEC section 4', () => {
   it('reports revision, percentage and the id source', () => {
     const d = decide(oneFeature({ percentage: 12.34 }, 'rev-9'), 'app', { userId: 'u', userIdSource: 'cookie' });
     expect(d).toMatchObject({ feature: 'app', revision: 'rev-9', percentage: 12.34, userIdSource: 'cookie' });
+  });
+});
+
+describe('decide and bucketOf with any argument', () => {
+  const boom = () => {
+    throw new Error('boom');
+  };
+  // Throws on every read, key listing and conversion. (Not on `in`: fast-check asks that of each
+  // value it generates, and decide has no use for it.)
+  const trap = new Proxy({}, { get: boom, ownKeys: boom, getOwnPropertyDescriptor: boom, getPrototypeOf: boom });
+  const badText = { toString: boom, valueOf: boom };
+  const badGetter = Object.defineProperty({}, 'country', { get: boom, enumerable: true });
+  const hostile = fc.constantFrom<unknown>(trap, badText, badGetter, Symbol('app'), Symbol.iterator, null, undefined, Number.NaN, 10n, () => 'app');
+  const any = fc.oneof(fc.anything({ withBigInt: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true }), hostile);
+  const config = oneFeature({ percentage: 50, allow: ['a'], deny: ['d'], match: { country: ['NZ'] } });
+  // A config that was never validated: any value in any field.
+  const unvalidated = fc.record(
+    { version: any, revision: any, features: fc.oneof(any, fc.record({ app: fc.oneof(any, fc.record({ percentage: any, enabled: any, salt: any, allow: any, deny: any, match: any, ramp: any }, { requiredKeys: [] })) })) },
+    { requiredKeys: [] },
+  );
+  const contexts = fc.oneof(any, fc.record({ userId: fc.oneof(fc.string(), any), userIdSource: any, attributes: any, now: any, overrides: any, guarded: any }, { requiredKeys: [] }));
+
+  const call = (c: unknown, feature: unknown, context: unknown) => decide(c as never, feature as string, context as DecideContext);
+
+  it('never throws and always answers stable or canary, whatever the arguments', () => {
+    fc.assert(
+      fc.property(fc.oneof(any, unvalidated, fc.constant(config)), fc.oneof(fc.constant('app'), any), contexts, (c, feature, context) => {
+        const d = call(c, feature, context);
+        expect(['stable', 'canary']).toContain(d.variant);
+        expect(['disabled', 'override', 'denied', 'allowed', 'unmatched', 'guarded', 'rollout', 'unknown', 'fallback']).toContain(d.reason);
+        expect(typeof d.feature).toBe('string');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it.each([
+    ['a symbol', Symbol('app')],
+    ['an object whose toString throws', badText],
+    ['a proxy that throws on every read', trap],
+    ['a number', 7],
+    ['undefined', undefined],
+  ])('answers stable "unknown", with an error, for a feature that is %s', (_, feature) => {
+    expect(call(config, feature, { userId: 'a' })).toMatchObject({ variant: 'stable', reason: 'unknown', bucket: null, error: 'feature is not a string' });
+    expect(call(null, feature, { userId: 'a' })).toMatchObject({ variant: 'stable', reason: 'fallback' });
+  });
+
+  it.each([
+    ['a symbol', Symbol('a')],
+    ['an object whose toString throws', badText],
+    ['a number', 7],
+    ['missing', undefined],
+  ])('keeps a user id that is %s out of the rollout and says so', (_, userId) => {
+    const d = call(oneFeature({ percentage: 100 }), 'app', { userId });
+    expect(d).toMatchObject({ variant: 'stable', reason: 'rollout', bucket: null, error: 'userId is not a string' });
+    expect(call(oneFeature({ enabled: false }), 'app', { userId }).reason).toBe('disabled');
+    expect(call(oneFeature(), 'app', { userId, overrides: { app: 'canary' } })).toMatchObject({ variant: 'canary', reason: 'override' });
+  });
+
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+    ['a string', 'user-1'],
+    ['a proxy that throws on every read', trap],
+  ])('answers stable, without throwing, when the context is %s', (_, context) => {
+    expect(call(oneFeature({ percentage: 100 }), 'app', context).variant).toBe('stable');
+  });
+
+  it('treats attributes that throw when read as not matching', () => {
+    const d = call(config, 'app', { userId: 'u', attributes: badGetter });
+    expect(d).toMatchObject({ variant: 'stable', reason: 'unmatched' });
+    expect(d.error).toContain('boom');
+    expect(call(config, 'app', { userId: 'u', attributes: trap }).reason).toBe('unmatched');
+    expect(call(config, 'app', { userId: 'u', attributes: { country: badText } }).reason).toBe('unmatched');
+  });
+
+  it('answers stable "fallback" with the error for a config that throws when read', () => {
+    expect(call(trap, 'app', { userId: 'u' })).toMatchObject({ variant: 'stable', reason: 'fallback', error: 'could not decide: boom' });
+    expect(call({ version: 1, features: { app: trap } }, 'app', { userId: 'u' })).toMatchObject({ variant: 'stable', reason: 'fallback' });
+  });
+
+  it('answers "fallback" for a config that is not an object or has no features object', () => {
+    for (const c of [undefined, 0, 'config', true, Symbol('c'), { version: 1 }, { features: 'app' }]) expect(call(c, 'app', { userId: 'u' }).reason).toBe('fallback');
+  });
+
+  it('does not read a deny or allow list that is not a list', () => {
+    const d = call({ version: 1, features: { app: { percentage: 0, allow: 'user-1-and-more' } } }, 'app', { userId: 'user-1' });
+    expect([d.variant, d.reason]).toEqual(['stable', 'rollout']);
+  });
+
+  it('gives bucketOf any argument a bucket from 0 to 9999 without throwing', () => {
+    fc.assert(
+      fc.property(any, any, (salt, userId) => {
+        const bucket = bucketOf(salt as string, userId as string);
+        expect(Number.isInteger(bucket) && bucket >= 0 && bucket < 10_000).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('buckets a value that is not text by its String(), and one that cannot be text as ""', () => {
+    expect(bucketOf('app', 42 as unknown as string)).toBe(bucketOf('app', '42'));
+    expect(bucketOf(7 as unknown as string, 'u')).toBe(bucketOf('7', 'u'));
+    expect(bucketOf('app', Symbol('x') as unknown as string)).toBe(bucketOf('app', 'Symbol(x)'));
+    expect(bucketOf('app', badText as unknown as string)).toBe(bucketOf('app', ''));
+    expect(bucketOf('app', trap as unknown as string)).toBe(bucketOf('app', ''));
   });
 });
 
