@@ -56,7 +56,10 @@ function fileTarget(path: string): Target {
           // Under the lock no other client-canary writes, so what is on disk now is what this
           // write replaces: if it is not what was read, someone else's edit would be lost.
           if (loaded.sha256 !== undefined) {
-            const now = await readFile(real).catch(() => undefined);
+            const now = await readFile(real).catch((error: NodeJS.ErrnoException) => {
+              if (error.code === 'ENOENT') return undefined; // deleted since the read: a change too
+              throw error;
+            });
             if (!now || sha256(now) !== loaded.sha256) throw new CliError(`${path} changed since it was read; run again`, EXIT.conflict);
           }
           await replace(real, text);
