@@ -1,4 +1,4 @@
-import { DURATION_PATTERN } from '../config/schema';
+import { DURATION_PATTERN } from '../decide/duration';
 import { CliError, EXIT } from './errors';
 
 export interface RampStep {

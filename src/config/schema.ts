@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { DURATION_PATTERN, durationMs } from '../decide/duration';
 import { WITH_JSON_SCHEMA } from './build-flags';
 
 // No z.config({ jitless: true }) here: it is global and would change the host page's own zod.
@@ -18,8 +19,6 @@ export const RESERVED_NAMES: readonly string[] = ['__proto__', 'constructor', 'p
 /** What a reserved name is told to be instead. */
 export const NOT_RESERVED = `a name other than ${RESERVED_NAMES.map((n) => JSON.stringify(n)).join(', ')}`;
 
-/** `<number><unit>`, unit one of ms, s, m, h, d. */
-export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 
 // An absolute http(s) URL, or a relative one (resolved against the config URL), of at most 2048
 // characters. Any other scheme, and any whitespace or control character (which URL parsers strip:
@@ -160,13 +159,6 @@ export type Asset = z.output<typeof asset>;
 export type FlagValue = z.output<typeof flagValue>;
 export type Ramp = z.output<typeof ramp>;
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 };
-
-/** Milliseconds of a duration such as `"30m"`; NaN when it is not one. */
-export function durationMs(duration: string): number {
-  const m = DURATION_PATTERN.exec(duration);
-  return m ? Number(m[1]) * UNIT_MS[m[2]!]! : NaN;
-}
 
 /**
  * The JSON Schema (draft 2020-12) of the config, for editors (`$schema`) and the shipped

@@ -1,4 +1,5 @@
-import { durationMs, type FeatureConfig } from '../config/schema';
+import type { FeatureConfig } from '../config/schema';
+import { durationMs } from './duration';
 
 /**
  * The percentage in force at `now` (epoch ms): with a ramp, the percentage of the last step whose
