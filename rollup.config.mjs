@@ -31,6 +31,9 @@ const jsonSchema = () => ({
   },
 });
 
+/** Points src/global.ts's import of './index' at the rolled types beside it in dist/. */
+const publicTypes = (file) => (id) => (id.endsWith('/src/index') || id === './index' ? file : id);
+
 export default [
   {
     input: 'src/index.ts',
@@ -72,9 +75,24 @@ export default [
     onwarn,
   },
   {
+    // The same rolled types twice: .d.ts for `import`, .d.cts for `require`. Under "type": "module"
+    // a .d.ts is ESM, which a CommonJS project (module node16) refuses to import (TS1479).
     input: 'src/index.ts',
     external: ['zod/mini'],
-    output: { file: 'dist/index.d.ts', format: 'es' },
+    output: [
+      { file: 'dist/index.d.ts', format: 'es' },
+      { file: 'dist/index.d.cts', format: 'es' },
+    ],
+    plugins: [dts()],
+  },
+  {
+    // client-canary/global: the script tag's Window globals, over the public types above.
+    input: 'src/global.ts',
+    external: (id) => id === './index',
+    output: [
+      { file: 'dist/global.d.ts', format: 'es', paths: publicTypes('./index.js') },
+      { file: 'dist/global.d.cts', format: 'es', paths: publicTypes('./index.cjs') },
+    ],
     plugins: [dts()],
   },
 ];
