@@ -1,3 +1,4 @@
+import type { Asset } from '../config/schema';
 import { hasOwn } from '../decide/decide';
 import { CliError, EXIT } from './errors';
 import type { RampStep } from './ramp-steps';
@@ -75,8 +76,12 @@ export function promote(doc: unknown, name: string, force = false): Change[] {
   return changes;
 }
 
-/** `ship`: new canary assets for a feature (its canary flags stay), and optionally a percentage. */
-export function ship(doc: unknown, name: string, assets: string[], percentage?: number): Change[] {
+/**
+ * `ship`: new canary assets for a feature (its canary flags stay), and optionally a percentage.
+ * An asset is a URL or an object (`{ url, type: "module", integrity, crossorigin }`, as
+ * `ship --manifest` makes them); the config's validation checks either before any write.
+ */
+export function ship(doc: unknown, name: string, assets: Asset[], percentage?: number): Change[] {
   const feature = featureOf(doc, name);
   const changes: Change[] = [];
   const canary = isObject(feature.canary) ? { ...feature.canary } : {};
