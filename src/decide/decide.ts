@@ -17,7 +17,7 @@ export interface Decision {
   feature: string;
   variant: Variant;
   reason: Reason;
-  /** 0..9999; null when the feature is not in the config. */
+  /** 0..9999; null when the feature is not in the config, or the user id is not a string. */
   bucket: number | null;
   /** The effective percentage (ramp applied); 0 when the feature is not in the config. */
   percentage: number;
@@ -56,9 +56,47 @@ export const hasOwn = (object: object | undefined, key: string): boolean => !!ob
  * @example decide(config, 'app', { userId: 'user-42' }).variant // 'stable' | 'canary'
  */
 export function decide(config: CanaryConfig | null | undefined, feature: string, context: DecideContext): Decision {
+  // The whole body in one try: no extra call on the hot path. Nothing below trusts a value to be
+  // what its type says (servers pass whatever a request held); values are checked only where a
+  // wrong one would throw or mislead.
   try {
-    return decideOrThrow(config, feature, context);
+    const { userId, overrides, attributes, guarded } = context ?? ({} as Partial<DecideContext>);
+    const features = isObject(config) ? config.features : undefined;
+    const named = typeof feature === 'string';
+    const spec = named && hasOwn(features, feature) ? features![feature] : undefined;
+    const bucketable = typeof userId === 'string';
+    const decision: Decision = {
+      feature: named ? feature : textOf(feature),
+      variant: 'stable',
+      reason: !isObject(features) ? 'fallback' : spec ? 'rollout' : 'unknown',
+      bucket: spec && bucketable ? bucketOf(spec.salt ?? feature, userId) : null,
+      percentage: spec ? effectivePercentage(spec, context?.now) : 0,
+      revision: isObject(config) ? config.revision : undefined,
+      userIdSource: context?.userIdSource ?? 'option',
+    };
+    if (!named) decision.error = 'feature is not a string';
+    else if (spec && !bucketable) decision.error = 'userId is not a string';
+    const override = named && hasOwn(overrides, feature) ? overrides![feature] : undefined;
+    // Killing a feature must reach every device at once, QA tabs with an override included.
+    if (spec?.enabled === false) decision.reason = 'disabled';
+    else if (override === 'stable' || override === 'canary') {
+      decision.variant = override;
+      decision.reason = 'override';
+    } else if (spec) {
+      const match = spec.match;
+      // Only a list: `'user-1'.includes('user-')` would deny by substring.
+      if (Array.isArray(spec.deny) && spec.deny.includes(userId)) decision.reason = 'denied';
+      else if (Array.isArray(spec.allow) && spec.allow.includes(userId)) {
+        decision.variant = 'canary';
+        decision.reason = 'allowed';
+      }
+      else if (match && !isMatched(match, attributes, decision)) decision.reason = 'unmatched';
+      else if (Array.isArray(guarded) && guarded.includes(feature)) decision.reason = 'guarded';
+      else if (decision.bucket !== null && decision.bucket < Math.round(decision.percentage * 100)) decision.variant = 'canary';
+    }
+    return decision;
   } catch (cause) {
+    // A config that was never validated, a context whose getters throw: stable, and why.
     return {
       feature: typeof feature === 'string' ? feature : textOf(feature),
       variant: 'stable',
@@ -70,46 +108,6 @@ export function decide(config: CanaryConfig | null | undefined, feature: string,
       error: `could not decide: ${textOf(cause instanceof Error ? cause.message : cause)}`,
     };
   }
-}
-
-// Arguments are typed for callers, but servers pass whatever a request held: nothing is trusted
-// to be what its type says, only checked where a wrong value would throw or mislead.
-function decideOrThrow(config: CanaryConfig | null | undefined, feature: string, context: DecideContext): Decision {
-  const { userId, overrides, attributes, guarded } = context ?? ({} as Partial<DecideContext>);
-  const features = isObject(config) ? config.features : undefined;
-  const named = typeof feature === 'string';
-  const spec = named && hasOwn(features, feature) ? features![feature] : undefined;
-  const bucketable = typeof userId === 'string';
-  const decision: Decision = {
-    feature: named ? feature : textOf(feature),
-    variant: 'stable',
-    reason: !isObject(features) ? 'fallback' : spec ? 'rollout' : 'unknown',
-    bucket: spec && bucketable ? bucketOf(spec.salt ?? feature, userId) : null,
-    percentage: spec ? effectivePercentage(spec, context.now) : 0,
-    revision: isObject(config) ? config.revision : undefined,
-    userIdSource: context?.userIdSource ?? 'option',
-  };
-  if (!named) decision.error = 'feature is not a string';
-  else if (spec && !bucketable) decision.error = 'userId is not a string';
-  const override = named && hasOwn(overrides, feature) ? overrides![feature] : undefined;
-  // Killing a feature must reach every device at once, QA tabs with an override included.
-  if (spec?.enabled === false) decision.reason = 'disabled';
-  else if (override === 'stable' || override === 'canary') {
-    decision.variant = override;
-    decision.reason = 'override';
-  } else if (spec) {
-    const match = spec.match;
-    // Only a list: `'user-1'.includes('user-')` would deny by substring.
-    if (Array.isArray(spec.deny) && spec.deny.includes(userId)) decision.reason = 'denied';
-    else if (Array.isArray(spec.allow) && spec.allow.includes(userId)) {
-      decision.variant = 'canary';
-      decision.reason = 'allowed';
-    }
-    else if (match && !isMatched(match, attributes, decision)) decision.reason = 'unmatched';
-    else if (Array.isArray(guarded) && guarded.includes(feature)) decision.reason = 'guarded';
-    else if (decision.bucket !== null && decision.bucket < Math.round(decision.percentage * 100)) decision.variant = 'canary';
-  }
-  return decision;
 }
 
 /** Every key of `match` satisfied, compared as text; attributes that throw when read satisfy none. */

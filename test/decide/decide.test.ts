@@ -150,9 +150,12 @@ describe('decide and bucketOf with any argument', () => {
     ['undefined', undefined],
     ['null', null],
     ['a string', 'user-1'],
-    ['a proxy that throws on every read', trap],
-  ])('answers stable, without throwing, when the context is %s', (_, context) => {
-    expect(call(oneFeature({ percentage: 100 }), 'app', context).variant).toBe('stable');
+  ])('answers stable for want of a user id when the context is %s', (_, context) => {
+    expect(call(oneFeature({ percentage: 100 }), 'app', context)).toMatchObject({ variant: 'stable', reason: 'rollout', error: 'userId is not a string' });
+  });
+
+  it('answers stable "fallback" with the error when the context throws when read', () => {
+    expect(call(oneFeature({ percentage: 100 }), 'app', trap)).toMatchObject({ variant: 'stable', reason: 'fallback', error: 'could not decide: boom' });
   });
 
   it('treats attributes that throw when read as not matching', () => {
