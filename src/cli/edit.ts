@@ -1,6 +1,7 @@
 import type { Asset } from '../config/schema';
 import { hasOwn } from '../decide/decide';
 import { CliError, EXIT } from './errors';
+import { escapeText, quote } from './output';
 import type { RampStep } from './ramp-steps';
 
 /** One change a command makes: where, and the value before and after (undefined = absent). */
@@ -10,9 +11,11 @@ export interface Change {
   after: unknown;
 }
 
-type Json = Record<string, unknown>;
+/** A JSON object, as the CLI edits it. */
+export type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A JSON object, not an array and not null. */
+export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The config's features object, or a clear error when the file has none. */
 export function featuresOf(doc: unknown): Json {
@@ -24,15 +27,16 @@ export function featuresOf(doc: unknown): Json {
 export function featureOf(doc: unknown, name: string): Json {
   const features = featuresOf(doc);
   const feature = hasOwn(features, name) ? features[name] : undefined;
-  if (!isObject(feature)) {
+  if (feature === undefined) {
     const known = Object.keys(features);
-    throw new CliError(`unknown feature "${name}"; the config has ${known.length ? known.map((f) => `"${f}"`).join(', ') : 'no features'}`, EXIT.invalid);
+    throw new CliError(`unknown feature ${quote(name)}; the config has ${known.length ? known.map((f) => quote(f)).join(', ') : 'no features'}`, EXIT.invalid);
   }
+  if (!isObject(feature)) throw new CliError(`features.${escapeText(name)} is ${kindOf(feature)}, not an object; fix it by hand (client-canary validate shows every error)`, EXIT.invalid);
   return feature;
 }
 
 /** Sets `object[key]` (undefined removes it) and records the change; existing keys keep their place. */
-function put(object: Json, key: string, value: unknown, path: string, changes: Change[]): void {
+export function put(object: Json, key: string, value: unknown, path: string, changes: Change[]): void {
   const before = object[key];
   if (JSON.stringify(before) === JSON.stringify(value)) return;
   if (value === undefined) delete object[key];
@@ -108,38 +112,15 @@ export function setEnabled(doc: unknown, name: string, enabled: boolean): Change
   return changes;
 }
 
-/**
- * A new `revision`, so that devices the guard pinned to stable are released by the new release:
- * `YYYY-MM-DD.N`, N counting up within a day; another style of revision gets a trailing number
- * counted up (`v7` → `v8`) or `.1` appended.
- */
-export function bumpRevision(doc: Json, now: Date): Change {
-  const before = doc.revision;
-  const today = now.toISOString().slice(0, 10);
-  let after = `${today}.1`;
-  if (typeof before === 'string') {
-    const dated = /^(\d{4}-\d\d-\d\d)\.(\d+)$/.exec(before);
-    const numbered = /^(.*?)(\d+)$/.exec(before);
-    if (dated) after = dated[1] === today ? `${today}.${Number(dated[2]) + 1}` : `${today}.1`;
-    else if (numbered) after = `${numbered[1]}${Number(numbered[2]) + 1}`;
-    else if (before) after = `${before}.1`;
-  }
-  if ('revision' in doc) doc.revision = after;
-  else {
-    // A new key goes right after "version", where people look for it, not at the end.
-    const entries = Object.entries(doc);
-    for (const [key] of entries) delete doc[key];
-    for (const [key, value] of entries) {
-      doc[key] = value;
-      if (key === 'version') doc.revision = after;
-    }
-    doc.revision = after;
-  }
-  return { path: 'revision', before, after };
-}
-
 /** `before → after` for people: JSON, with absent values said so. */
 export function describeChange(change: Change): string {
-  const show = (value: unknown) => (value === undefined ? '(none)' : JSON.stringify(value));
-  return `${change.path}: ${show(change.before)} → ${show(change.after)}`;
+  const show = (value: unknown) => (value === undefined ? '(none)' : quote(value));
+  return `${escapeText(change.path)}: ${show(change.before)} → ${show(change.after)}`;
+}
+
+/** What a JSON value is, for messages: `an array`, `a number`, `null`. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

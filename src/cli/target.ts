@@ -12,9 +12,15 @@ export interface Loaded {
   etag?: string;
   /**
    * A file: the SHA-256 (hex) of the bytes read. A write compares it, under the file's lock, with
-   * what is on disk then; without it (a new file, `init`) the write replaces whatever is there.
+   * what is on disk then; with neither it nor `absent` (`init --force`) the write replaces whatever
+   * is there.
    */
   sha256?: string;
+  /**
+   * A file: it was absent when checked (`init`). A write then refuses (exit 2), under the file's
+   * lock, a file that exists by then, rather than replace what someone else just created.
+   */
+  absent?: boolean;
 }
 
 export interface WriteOptions {
@@ -55,12 +61,14 @@ function fileTarget(path: string): Target {
         await withFileLock(real, async () => {
           // Under the lock no other client-canary writes, so what is on disk now is what this
           // write replaces: if it is not what was read, someone else's edit would be lost.
-          if (loaded.sha256 !== undefined) {
+          if (loaded.sha256 !== undefined || loaded.absent) {
             const now = await readFile(real).catch((error: NodeJS.ErrnoException) => {
               if (error.code === 'ENOENT') return undefined; // deleted since the read: a change too
               throw error;
             });
-            if (!now || sha256(now) !== loaded.sha256) throw new CliError(`${path} changed since it was read; run again`, EXIT.conflict);
+            if (loaded.absent) {
+              if (now) throw new CliError(`${path} was created by another process meanwhile; it is left as it is`, EXIT.conflict);
+            } else if (!now || sha256(now) !== loaded.sha256) throw new CliError(`${path} changed since it was read; run again`, EXIT.conflict);
           }
           await replace(real, text);
         });

@@ -3,11 +3,12 @@ import { readdirSync, readFileSync, symlinkSync, unlinkSync, utimesSync, writeFi
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { init } from '../../src/cli/commands/init';
 import { edit } from '../../src/cli/config-io';
 import { CliError } from '../../src/cli/errors';
 import { FileLockBusyError, withFileLock } from '../../src/cli/file-lock';
 import { openTarget, type Target } from '../../src/cli/target';
-import { configFile, readJson } from '../helpers/cli';
+import { cli, configFile, readJson } from '../helpers/cli';
 
 const config = (percentage: number, revision = '2026-11-01.1') => ({ version: 1, revision, features: { app: { percentage } } });
 const text = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -125,6 +126,46 @@ describe('writing a local file', () => {
     await writing;
     expect(readJson(path)).toEqual(config(10));
     expect(besides(path)).toEqual(['canary-config.json']);
+  });
+});
+
+describe('creating a local file (init)', () => {
+  it('refuses with exit 2 a write meant for an absent file when the file exists by then, and leaves it', async () => {
+    const path = configFile(config(50, 'colleague'));
+    const error = await failure(openTarget(path).write(text(config(0)), { text: '', absent: true }, options));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(`${path} was created by another process meanwhile; it is left as it is`);
+    expect(readJson(path)).toEqual(config(50, 'colleague'));
+    expect(besides(path)).toEqual(['canary-config.json']);
+  });
+
+  it('creates a file that is still absent, and leaves no lock or temporary file', async () => {
+    const path = join(dirname(configFile({})), 'new.json');
+    await openTarget(path).write(text(config(0)), { text: '', absent: true }, options);
+    expect(readJson(path)).toEqual(config(0));
+    expect(besides(path).sort()).toEqual(['canary-config.json', 'new.json']);
+  });
+
+  it('init refuses to overwrite a file that appeared after it checked (exit 2)', async () => {
+    const path = join(dirname(configFile({})), 'appearing.json');
+    const file = openTarget(path);
+    // Another process creates the file between init's check and its write.
+    const target: Target = {
+      ...file,
+      async write(...args) {
+        writeFileSync(path, text(config(50, 'colleague')));
+        return file.write(...args);
+      },
+    };
+    const error = await failure(init.run({ target, args: [], values: {}, out: quiet }));
+    expect(error.exitCode).toBe(2);
+    expect(readJson(path)).toEqual(config(50, 'colleague'));
+  });
+
+  it('init --force replaces a file that exists', async () => {
+    const path = configFile(config(50, 'colleague'));
+    expect((await cli('init', path, '--force')).code).toBe(0);
+    expect(readJson(path).features.app).toEqual({ percentage: 0, stable: { assets: ['app/1.0.0/app.js', 'app/1.0.0/app.css'] }, canary: { assets: ['app/1.1.0/app.js', 'app/1.1.0/app.css'] } });
   });
 });
 

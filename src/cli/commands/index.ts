@@ -1,0 +1,47 @@
+import type { Command } from '../command';
+import { decide } from './decide';
+import { kill, revive } from './enabled';
+import { init } from './init';
+import { promote } from './promote';
+import { ramp } from './ramp';
+import { rollback } from './rollback';
+import { schema } from './schema';
+import { set } from './set';
+import { ship } from './ship';
+import { simulate } from './simulate';
+import { status } from './status';
+import { validate } from './validate';
+
+/** Every command, in the order the overview lists them: the runbook's, then tools. */
+export const COMMANDS: readonly Command[] = [
+  validate,
+  status,
+  set,
+  rollback,
+  ship,
+  promote,
+  ramp,
+  kill,
+  revive,
+  simulate,
+  decide,
+  schema,
+  init,
+];
+
+/**
+ * The command that `argv` starts with, and how many words named it: `set …` is one word,
+ * `flag set …` two. A group's name alone (`flag`) finds no command.
+ */
+export function findCommand(argv: readonly string[]): { command: Command; words: number } | undefined {
+  const [first, second] = argv;
+  const one = COMMANDS.find((c) => c.name === first);
+  if (one) return { command: one, words: 1 };
+  const two = COMMANDS.find((c) => c.name === `${first} ${second}`);
+  return two && { command: two, words: 2 };
+}
+
+/** The commands of a group (`flag` → `flag set`, `flag unset`); none when `name` is no group. */
+export function groupOf(name: string | undefined): Command[] {
+  return COMMANDS.filter((c) => c.name.startsWith(`${name} `));
+}
