@@ -17,6 +17,7 @@ describe('each command takes its own options only', () => {
     ['kill', ['app', '--all'], '--all'],
     ['promote', ['app', '--percentage', '5'], '--percentage'],
     ['decide', ['--json'], '--json'],
+    ['flag set', ['app', 'x', '1', '--all'], '--all'],
   ])('refuses %s with an option it does not take (%j), printing its usage line', async (name, rest, option) => {
     const path = configFile(config());
     const before = readFileSync(path);
@@ -50,7 +51,20 @@ describe('each command takes its own options only', () => {
   });
 });
 
-describe('help', () => {
+describe('command groups', () => {
+  it('lists a group\'s commands on --help, and asks for one without it', async () => {
+    const help = await cli('flag', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}flag set {4}set a flag/m);
+    expect(help.stdout).toMatch(/^ {2}flag unset {2}remove a flag/m);
+    const bare = await cli('allow');
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toBe('client-canary: allow needs one of: allow add, allow remove (client-canary allow --help)');
+    const unknown = await cli('deny', 'clear', configFile(config()));
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('client-canary: unknown command "deny clear"; deny commands: deny add, deny remove');
+  });
+
   it('gives every command help with its usage line and an example, and the overview names them all', async () => {
     const overview = (await cli('--help')).stdout;
     for (const command of COMMANDS) {

@@ -52,7 +52,9 @@ describe('escaping what the config says', () => {
     ['validate', ['validate']],
     ['decide', ['decide', '--feature', 'app', '--user', `u${hostile}`]],
     ['a change (set)', ['set', '{path}', 'app', '6']],
+    ['a change (flag set)', ['flag', 'set', '{path}', 'app', 'note', `x${hostile}`]],
     ['a refusal that echoes an argument', ['set', '{path}', `app${hostile}`, '6']],
+    ['a refusal that echoes a --variant', ['flag', 'set', '{path}', 'app', 'note', 'x', '--variant', hostile]],
   ])('prints %s without a raw control character', async (_what, argv) => {
     const path = configFile(config());
     const args = argv.includes('{path}') ? argv.map((a) => (a === '{path}' ? path : a)) : [argv[0]!, path, ...argv.slice(1)];

@@ -1,7 +1,10 @@
 import type { Command } from '../command';
 import { decide } from './decide';
 import { kill, revive } from './enabled';
+import { featureAdd, featureRemove } from './feature';
+import { flagSet, flagUnset } from './flag';
 import { init } from './init';
+import { allowAdd, allowRemove, denyAdd, denyRemove } from './list';
 import { promote } from './promote';
 import { ramp } from './ramp';
 import { rollback } from './rollback';
@@ -12,7 +15,7 @@ import { simulate } from './simulate';
 import { status } from './status';
 import { validate } from './validate';
 
-/** Every command, in the order the overview lists them: the runbook's, then tools. */
+/** Every command, in the order the overview lists them: the runbook's, then the team's edits, then tools. */
 export const COMMANDS: readonly Command[] = [
   validate,
   status,
@@ -23,6 +26,14 @@ export const COMMANDS: readonly Command[] = [
   ramp,
   kill,
   revive,
+  featureAdd,
+  featureRemove,
+  flagSet,
+  flagUnset,
+  allowAdd,
+  allowRemove,
+  denyAdd,
+  denyRemove,
   simulate,
   decide,
   schema,
