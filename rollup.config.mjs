@@ -5,6 +5,7 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 import { ownKeysOnly } from './scripts/rollup-own-keys.mjs';
+import { validatorScript } from './scripts/rollup-validator.mjs';
 
 // zod's own sources trip these two; they are noise, not problems of ours.
 const onwarn = (warning, warn) => {
@@ -31,6 +32,11 @@ const jsonSchema = () => ({
   },
 });
 
+const minify = () => terser({ ecma: 2020, module: false, compress: { passes: 3 }, format: { comments: false } });
+
+/** The npm build's validator chunk: parse.ts and the schema (zod stays external). */
+const validatorChunk = (id) => (/\/src\/config\/(parse|schema|build-flags)\.ts$/.test(id) ? 'validator' : undefined);
+
 /** Points src/global.ts's import of './index' at the rolled types beside it in dist/. */
 const publicTypes = (file) => (id) => (id.endsWith('/src/index') || id === './index' ? file : id);
 
@@ -38,23 +44,35 @@ export default [
   {
     input: 'src/index.ts',
     external: ['zod/mini'],
+    // The validator (parse.ts, the schema, zod) in a chunk of its own: createCanary loads it with a
+    // dynamic import(), so an app's bundler keeps zod out of the app's main chunk.
     output: [
-      { file: 'dist/index.js', format: 'es', sourcemap: true },
-      { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, interop: 'auto' },
+      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: 'index.js', chunkFileNames: 'chunks/[name].js', manualChunks: validatorChunk },
+      { dir: 'dist', format: 'cjs', sourcemap: true, interop: 'auto', entryFileNames: 'index.cjs', chunkFileNames: 'chunks/[name].cjs', manualChunks: validatorChunk },
     ],
     plugins: [ts(), jsonSchema()],
     onwarn,
   },
   {
+    // The validator chunk of the script tag: adds parseConfig and configSchema to window.ClientCanary.
+    // Built before the loader, which carries its integrity. zod is bundled here, for pages that
+    // may have added keys to Object.prototype (see the plugin).
+    input: 'src/validate.ts',
+    output: { file: 'dist/client-canary.validate.js', format: 'iife', name: 'ClientCanary', extend: true, sourcemap: true, plugins: [minify()] },
+    plugins: [scriptTagFlags(), resolve({ browser: true }), ownKeysOnly(), ts()],
+    onwarn,
+  },
+  {
+    // The loader: the script tag's critical path, with no validator (SPEC 12).
     input: 'src/browser.ts',
-    output: {
-      file: 'dist/client-canary.min.js',
-      format: 'iife',
-      name: 'ClientCanary',
-      sourcemap: true,
-      plugins: [terser({ ecma: 2020, module: false, compress: { passes: 3 }, format: { comments: false } })],
-    },
-    // zod is bundled here, for pages that may have added keys to Object.prototype (see the plugin).
+    output: { file: 'dist/client-canary.min.js', format: 'iife', name: 'ClientCanary', sourcemap: true, plugins: [minify()] },
+    plugins: [validatorScript('dist/client-canary.validate.js'), resolve({ browser: true }), ts()],
+    onwarn,
+  },
+  {
+    // The all-in-one build: loader and validator in one file.
+    input: 'src/browser-full.ts',
+    output: { file: 'dist/client-canary.full.min.js', format: 'iife', name: 'ClientCanary', sourcemap: true, inlineDynamicImports: true, plugins: [minify()] },
     plugins: [scriptTagFlags(), resolve({ browser: true }), ownKeysOnly(), ts()],
     onwarn,
   },
@@ -70,7 +88,7 @@ export default [
   {
     // The demo page's script (npm run demo), from plain TypeScript.
     input: 'demo/app/demo.ts',
-    output: { file: 'dist/demo.js', format: 'iife' },
+    output: { file: 'dist/demo.js', format: 'iife', inlineDynamicImports: true },
     plugins: [ts(['demo/app/*.ts', 'src/**/*.ts'])],
     onwarn,
   },

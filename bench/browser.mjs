@@ -15,7 +15,7 @@ bucket.put('/canary-config.json', {
   version: 1,
   features: { app: { percentage: 50, stable: { assets: ['app/1.0.0/app.js'] }, canary: { assets: ['app/2.0.0/app.js'] } } },
 });
-site.put('/client-canary.min.js', readFileSync(new URL('../dist/client-canary.min.js', import.meta.url)));
+for (const file of ['client-canary.min.js', 'client-canary.validate.js', 'client-canary.full.min.js']) site.put(`/${file}`, readFileSync(new URL(`../dist/${file}`, import.meta.url)));
 site.put(
   '/index.html',
   // t0 is taken just before the loader runs; the loader itself comes from the HTTP cache.

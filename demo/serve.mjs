@@ -81,7 +81,7 @@ export async function startDemo({ port = 8080, log = false } = {}) {
   const page = readFileSync(here('app/index.html'), 'utf8').replaceAll('{{CONFIG_URL}}', configUrl);
   app.put('/', page, { type: 'text/html; charset=utf-8' });
   app.put('/index.html', page, { type: 'text/html; charset=utf-8' });
-  app.put('/client-canary.min.js', readFileSync(here('../dist/client-canary.min.js')));
+  for (const file of ['client-canary.min.js', 'client-canary.validate.js']) app.put(`/${file}`, readFileSync(here(`../dist/${file}`)));
   app.put('/demo.js', readFileSync(here('../dist/demo.js')));
 
   return {

@@ -4,15 +4,21 @@
  */
 import { createCanary, type CanaryClient, type CanaryOptions } from './client';
 
-// window.ClientCanary: the npm API, less the JSON Schema generator (the package ships its output).
-export { bucketOf, CanaryError, configSchema, createCanary, decide, effectivePercentage, parseConfig } from './index';
+// window.ClientCanary: the npm API, less the JSON Schema generator (the package ships its output)
+// and, until client-canary.validate.js has loaded, less the validator (parseConfig, configSchema).
+// From their own modules, not './index': that one also exports the schema, which would bring zod.
+export { createCanary } from './client';
+export { bucketOf } from './decide/bucket';
+export { decide } from './decide/decide';
+export { effectivePercentage } from './decide/ramp';
+export { CanaryError } from './errors';
 
 type Queued = (client: CanaryClient) => void;
 
 declare global {
   interface Window {
-    /** The npm API (less toJsonSchema), as the script-tag bundle's global. */
-    ClientCanary?: typeof import('./browser');
+    /** The npm API (less toJsonSchema), as the script-tag bundle's global; the validator's part once it has loaded. */
+    ClientCanary?: Omit<typeof import('./index'), 'toJsonSchema' | 'parseConfig' | 'configSchema'> & Partial<Pick<typeof import('./index'), 'parseConfig' | 'configSchema'>>;
     clientCanary?: CanaryClient;
     clientCanaryQueue?: Queued[] | { push(...callbacks: Queued[]): void };
   }

@@ -1,5 +1,6 @@
 import { fetchConfig } from './config/fetch';
-import { readCache, writeCache, type CachedConfig } from './config/cache';
+import { dropCache, readCache, writeCache, type CachedConfig } from './config/cache';
+import { loadValidator, type Validate } from './config/validator';
 import type { Asset, CanaryConfig, FlagValue } from './config/schema';
 
 export type { AssetResult } from './assets/chain';
@@ -172,7 +173,7 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
   // `keep`: only cache what was fetched, for the next page load. The warm start's background
   // refresh keeps this page on the config its assets were chosen by; polling and refresh() apply.
   const refresh = async (keep?: boolean): Promise<void> => {
-    const result = await fetchConfig(configUrl, options.fetch ?? fetch.bind(globalThis), timeoutMs);
+    const result = await fetchConfig(configUrl, options.fetch ?? fetch.bind(globalThis), timeoutMs, validator);
     if (result.ok) {
       const entry = { ...result.value, fetchedAt: now() };
       const previous = config;
@@ -191,6 +192,11 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
       if (stale) apply(stale);
     }
   };
+
+  // The validator is a chunk of its own (a second script beside the loader): loaded once, when a
+  // config comes from the network or after the assets of a warm start.
+  let validating: Promise<Validate> | undefined;
+  const validator = () => (validating ??= loadValidator());
 
   let configUrl = '';
   let nonce = typeof options.nonce === 'string' ? options.nonce : undefined;
@@ -264,6 +270,18 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
       apply(cached);
       settle();
       started = Promise.resolve();
+      // After the asset tags: the cached config is checked by the validator too (storage is
+      // writable by any script of the origin), then refreshed for the next page load.
+      validator().then(
+        (validate) => {
+          const checked = validate(cached.config);
+          if (!checked.ok) {
+            dropCache(storage, configUrl);
+            report('config-invalid', `the cached config is not valid (${checked.errors[0]!.path}: ${checked.errors[0]!.message}); it is dropped`);
+          }
+        },
+        () => undefined,
+      );
       void refresh(true);
     } else {
       started = refresh().then(settle);

@@ -18,8 +18,8 @@ import type { CanaryClient } from './index';
 
 declare global {
   interface Window {
-    /** The npm API (less toJsonSchema), as the script-tag bundle's global. */
-    ClientCanary?: Omit<typeof ClientCanaryApi, 'toJsonSchema'>;
+    /** The npm API (less toJsonSchema), as the script-tag bundle's global; the validator's part once it has loaded. */
+    ClientCanary?: Omit<typeof ClientCanaryApi, 'toJsonSchema' | 'parseConfig' | 'configSchema'> & Partial<Pick<typeof ClientCanaryApi, 'parseConfig' | 'configSchema'>>;
     /** The client the script tag started from its data-* attributes. */
     clientCanary?: CanaryClient;
     /** Callbacks to run with the client once it exists: `(window.clientCanaryQueue ||= []).push((client) => …)`. */

@@ -2,6 +2,7 @@
 // builds by package name, and the script-tag bundle running in a DOM.
 // @vitest-environment happy-dom
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -16,7 +17,7 @@ const node = (args: string[]) => execFileSync(process.execPath, args, { encoding
 
 describe('the build', () => {
   it('writes the ESM, CJS, types, script-tag and JSON Schema files', () => {
-    for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'client-canary.min.js', 'canary-config.schema.json']) expect(existsSync(dist(file)), file).toBe(true);
+    for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'client-canary.min.js', 'client-canary.validate.js', 'client-canary.full.min.js', 'canary-config.schema.json']) expect(existsSync(dist(file)), file).toBe(true);
   });
 
   it('imports by package name as ESM and as CJS, with the same buckets', () => {
@@ -65,9 +66,17 @@ describe('the build', () => {
     }
   });
 
-  it('keeps eval, new Function and innerHTML out of the script-tag bundle', () => {
-    const code = readFileSync(dist('client-canary.min.js'), 'utf8');
+  it.each(['client-canary.min.js', 'client-canary.validate.js', 'client-canary.full.min.js'])('keeps eval, new Function and innerHTML out of %s', (file) => {
+    const code = readFileSync(dist(file), 'utf8');
     expect(code).not.toMatch(/\beval\(|new Function|Function\(|innerHTML/);
+  });
+
+  it('keeps the validator out of the loader: no zod in client-canary.min.js, and the integrity it asks of the validator chunk is the chunk\'s', () => {
+    const loader = readFileSync(dist('client-canary.min.js'), 'utf8');
+    expect(loader).not.toMatch(/Zod|_zod/);
+    expect(readFileSync(dist('client-canary.validate.js'), 'utf8')).toMatch(/_zod/);
+    const integrity = `sha384-${createHash('sha384').update(readFileSync(dist('client-canary.validate.js'))).digest('base64')}`;
+    expect(loader).toContain(integrity);
   });
 });
 
@@ -80,7 +89,8 @@ describe('the script-tag bundle in a DOM', () => {
     w.clientCanaryQueue = [(client: unknown) => queued.push(client)];
     (0, eval)(readFileSync(dist('client-canary.min.js'), 'utf8'));
     const api = w.ClientCanary as typeof import('../src/index');
-    expect(Object.keys(api).sort()).toEqual(['CanaryError', 'bucketOf', 'configSchema', 'createCanary', 'decide', 'effectivePercentage', 'parseConfig']);
+    // The loader's part of the API; the validator chunk adds parseConfig and configSchema.
+    expect(Object.keys(api).sort()).toEqual(['CanaryError', 'bucketOf', 'createCanary', 'decide', 'effectivePercentage']);
     expect(api.bucketOf('app', 'user-42')).toBe(7142);
     expect(queued).toEqual([w.clientCanary]);
     (w.clientCanaryQueue as { push(cb: (c: unknown) => void): void }).push((client) => queued.push(client));
@@ -106,7 +116,9 @@ describe('the script-tag bundle on a hostile page', () => {
     const window = new Window({ url: 'https://app.example/', console: silent });
     try {
       window.eval(prepare);
+      // The loader, then its validator chunk, which extends window.ClientCanary with parseConfig.
       window.eval(readFileSync(dist('client-canary.min.js'), 'utf8'));
+      window.eval(readFileSync(dist('client-canary.validate.js'), 'utf8'));
       // The configs are parsed from text in the window, so they carry its prototypes; the results leave it as text.
       const texts = JSON.stringify(configs.map((config) => JSON.stringify(config)));
       return JSON.parse(window.eval(`JSON.stringify(${texts}.map((text) => ClientCanary.parseConfig(JSON.parse(text))))`) as string);

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCanary, type CanaryOptions } from '../src/client';
 import { cacheKey } from '../src/identity/storage-keys';
+import { writeCache } from '../src/config/cache';
+import type { CanaryConfig } from '../src/config/schema';
+import { safeStorage } from '../src/identity/safe-storage';
 import { bucketOf } from '../src/decide/bucket';
 import { decide } from '../src/decide/decide';
 import { useBucket } from './helpers/bucket';
@@ -212,8 +215,8 @@ describe('createCanary when things go wrong', () => {
 });
 
 describe('the config cache', () => {
-  const cached = (storage: MemoryStorage, configUrl: string, fetchedAt: number, revision: string) =>
-    storage.setItem(cacheKey(configUrl), JSON.stringify({ config: { ...config, revision }, fetchedAt }));
+  const cached = (storage: MemoryStorage, configUrl: string, fetchedAt: number, revision: string, app?: object) =>
+    writeCache(safeStorage(() => storage), configUrl, { config: { ...config, revision, ...(app && { features: { app } }) } as CanaryConfig, fetchedAt, serverDate: undefined });
 
   it('uses a stale cached config when the fetch fails, up to maxStaleMs', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -261,6 +264,21 @@ describe('the config cache', () => {
     await client.refresh(); // an explicit refresh applies it
     expect(client.decide('app').revision).toBe('new');
     expect(changes).toEqual([{ revision: 'new', previousRevision: 'old' }]);
+  });
+
+  it('decides a warm start from a stamped cached config, then drops it when the validator refuses it', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const configUrl = publish();
+    const storage = new MemoryStorage();
+    cached(storage, configUrl, 1_000, 'tampered', { percentage: 900 });
+    const errors: string[] = [];
+    const client = start({ configUrl, storage, userId: 'u', now: () => 2_000 });
+    client.on('error', (e) => errors.push(e.message));
+    expect(client.decide('app').revision).toBe('tampered');
+    await expect.poll(() => errors).toContainEqual(expect.stringContaining('the cached config is not valid (features.app.percentage'));
+    // Dropped, then replaced by the background refresh's fetched config.
+    await expect.poll(() => storage.getItem(cacheKey(configUrl))).toContain('"r1"');
+    expect(warn).toHaveBeenCalled();
   });
 
   it('ignores a cached entry that is not a valid config', async () => {

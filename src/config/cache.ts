@@ -1,6 +1,5 @@
 import type { SafeStorage } from '../identity/safe-storage';
 import { cacheKey } from '../identity/storage-keys';
-import { parseConfig } from './parse';
 import type { FetchedConfig } from './fetch';
 
 /** The last good config of one config URL, as kept in storage. */
@@ -10,25 +9,38 @@ export interface CachedConfig extends FetchedConfig {
 }
 
 /**
- * The cached config if it was fetched less than `maxAgeMs` before `now` (and not after it),
- * re-validated (storage is writable by any script of the origin); otherwise undefined. The age is checked first: an
- * entry too old to use costs no validation.
+ * What only `writeCache` writes, after validation: the warm start decides from the cached config
+ * without a validator, so an entry without it (an older SDK's, or one a script of the origin
+ * made) is not trusted, and the cold path runs.
+ */
+const STAMP = 'client-canary/1';
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The cached config if it was fetched less than `maxAgeMs` before `now` (and not after it), and
+ * is what `writeCache` wrote: stamped, of the config's shape. Not validated again: `decide` takes
+ * any value without throwing, and every asset URL still passes the origin policy.
  */
 export function readCache(storage: SafeStorage, configUrl: string, now: number, maxAgeMs: number): CachedConfig | undefined {
-  const { config, fetchedAt, serverDate } = storage.object<Record<string, unknown>>(cacheKey(configUrl));
-  if (typeof fetchedAt !== 'number') return undefined;
+  const { config, fetchedAt, serverDate, stamp } = storage.object<Record<string, unknown>>(cacheKey(configUrl));
+  if (stamp !== STAMP || typeof fetchedAt !== 'number' || !isRecord(config) || config.version !== 1 || !isRecord(config.features)) return undefined;
   // An entry dated ahead of the clock (stored while the clock was wrong, or written by hand) has
   // no age we can know, so it is not used. Counting it as fetched `now` instead would keep it
   // "just fetched" on every page load until the clock caught up: fresh for ever, the rollback
   // bound gone. Refusing costs one fetch. NaN anywhere fails both comparisons.
   const age = now - fetchedAt;
   if (!(age >= 0 && age < maxAgeMs)) return undefined;
-  const parsed = parseConfig(config);
   // The server's clock moves the ramps: a value that is not a time is as good as none.
-  return parsed.ok ? { config: parsed.config, fetchedAt, serverDate: Number.isFinite(serverDate) ? (serverDate as number) : undefined } : undefined;
+  return { config: config as unknown as CachedConfig['config'], fetchedAt, serverDate: Number.isFinite(serverDate) ? (serverDate as number) : undefined };
 }
 
-/** Keeps a fetched config for the next page loads; false when storage refused the write. */
+/** Keeps a validated config for the next page loads; false when storage refused the write. */
 export function writeCache(storage: SafeStorage, configUrl: string, entry: CachedConfig): boolean {
-  return storage.set(cacheKey(configUrl), JSON.stringify(entry));
+  return storage.set(cacheKey(configUrl), JSON.stringify({ ...entry, stamp: STAMP }));
+}
+
+/** Forgets the cached config (one that turned out invalid). */
+export function dropCache(storage: SafeStorage, configUrl: string): void {
+  storage.remove(cacheKey(configUrl));
 }

@@ -1,6 +1,6 @@
 import { CanaryError, type Result } from '../errors';
-import { parseConfig } from './parse';
 import type { CanaryConfig } from './schema';
+import type { Validate } from './validator';
 
 /** A config file is small; anything bigger is a mistake or an attack, not a config. */
 const MAX_CONFIG_BYTES = 256 * 1024;
@@ -16,18 +16,22 @@ export interface FetchedConfig {
 }
 
 /**
- * Fetches and validates the config: the browser revalidates with its HTTP cache (ETag → 304),
- * no credentials and no custom header (so no CORS preflight), aborted after `timeoutMs`.
+ * Fetches the config and validates it: the browser revalidates with its HTTP cache (ETag → 304),
+ * no credentials and no custom header (so no CORS preflight), aborted after `timeoutMs`. The
+ * validator, loaded meanwhile (its own chunk), must arrive within the same timeout.
  * A timeout past the largest timer delay (2^31 - 1 ms, about 24.8 days; Infinity included) is
  * held to it; NaN or a negative timeout means the default, 1500 ms.
  */
-export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs: number): Promise<Result<FetchedConfig>> {
+export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs: number, validator: () => Promise<Validate>): Promise<Result<FetchedConfig>> {
   timeoutMs = timeoutMs >= 0 ? Math.min(timeoutMs, MAX_TIMER_MS) : DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   // The timeout holds even for a fetch that ignores its signal (a page's own wrapper, a hung body).
   const timedOut = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', reject));
   const within = <T>(work: Promise<T>) => Promise.race([work, timedOut]);
+  // Loaded alongside the request, not after it.
+  const validating = validator();
+  validating.catch(() => undefined);
   const fail = (code: 'config-fetch' | 'config-invalid', message: string, cause?: unknown): Result<FetchedConfig> => ({
     ok: false,
     error: new CanaryError(code, `${message} (${url})`, { cause, url }),
@@ -41,7 +45,9 @@ export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs:
     const text = await within(readCapped(response));
     if (text === undefined) return fail('config-invalid', `config is larger than ${MAX_CONFIG_BYTES} bytes`);
     step = 'config is not valid JSON';
-    const parsed = parseConfig(JSON.parse(text));
+    const json: unknown = JSON.parse(text);
+    step = 'the validator could not load';
+    const parsed = (await within(validating))(json);
     if (!parsed.ok) {
       const first = parsed.errors[0]!;
       return fail('config-invalid', `config is invalid: ${first.path}: ${first.message}`, parsed.errors);
@@ -50,7 +56,7 @@ export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs:
     return { ok: true, value: { config: parsed.config, serverDate: Number.isNaN(date) ? undefined : date } };
   } catch (cause) {
     const aborted = controller.signal.aborted;
-    return fail(aborted || step.includes('request') ? 'config-fetch' : 'config-invalid', aborted ? `config request timed out after ${timeoutMs} ms` : step, cause);
+    return fail(aborted || /request|validator/.test(step) ? 'config-fetch' : 'config-invalid', aborted ? `config request timed out after ${timeoutMs} ms` : step.includes('validator') ? `${step}: ${(cause as Error)?.message}` : step, cause);
   } finally {
     clearTimeout(timer);
   }

@@ -65,6 +65,8 @@ describe('the browser decides as the CLI says', () => {
     const usersFile = join(path, '..', 'users.txt');
     writeFileSync(usersFile, users.join('\n'));
     const { page } = await chromium.open(sitePage({ config: 'data:,', load: 'none' }));
+    // The loader fetched its validator chunk (client-canary.validate.js) on this cold start.
+    await page.waitForFunction(() => window.ClientCanary?.parseConfig);
     for (const [feature, now, attrs] of [
       ['app', '2026-11-26T12:00:00Z', []],
       ['search', '2026-11-26T12:00:00Z', ['--attr', 'country=NZ']],
@@ -75,7 +77,7 @@ describe('the browser decides as the CLI says', () => {
       const fromCli = JSON.parse(run.stdout) as { variant: string; bucket: number; reason: string; percentage: number }[];
       const inBrowser = await page.evaluate(
         ({ config, feature, users, now, country }) => {
-          const parsed = window.ClientCanary!.parseConfig(config);
+          const parsed = window.ClientCanary!.parseConfig!(config);
           if (!parsed.ok) throw new Error('invalid');
           const attributes = country ? { country } : undefined;
           return users.map((userId) => window.ClientCanary!.decide(parsed.config, feature, { userId, now: Date.parse(now), attributes }));

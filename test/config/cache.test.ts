@@ -10,10 +10,10 @@ const now = Date.parse('2026-11-26T10:00:00Z');
 const minute = 60_000;
 const week = 7 * 864e5;
 
-/** A storage holding `entry` (any JSON, as a script of the origin could write it) for `url`. */
-function storing(entry: unknown) {
+/** A storage holding `entry` (any JSON, as a script of the origin could write it) for `url`; stamped as writeCache stamps, unless `stamp` says otherwise. */
+function storing(entry: object, stamp: unknown = 'client-canary/1') {
   const memory = new MemoryStorage();
-  memory.setItem(cacheKey(url), JSON.stringify(entry));
+  memory.setItem(cacheKey(url), JSON.stringify({ ...entry, stamp }));
   return safeStorage(() => memory);
 }
 
@@ -63,8 +63,15 @@ describe('readCache', () => {
     expect(readCache(storing({ config: oneFeature(), fetchedAt: now }), url, Number.NaN, week)).toBeUndefined();
   });
 
-  it('refuses an entry whose config no longer validates', () => {
-    expect(readCache(storing({ config: { version: 2, features: {} }, fetchedAt: now }), url, now, minute)).toBeUndefined();
+  it('refuses an entry whose config is not of the shape writeCache writes', () => {
+    for (const config of [{ version: 2, features: {} }, { version: 1 }, { version: 1, features: [] }, 'config', null])
+      expect(readCache(storing({ config, fetchedAt: now }), url, now, minute)).toBeUndefined();
+  });
+
+  it('refuses an entry without the stamp of writeCache (an older SDK, or another script of the origin)', () => {
+    expect(readCache(storing({ config: oneFeature(), fetchedAt: now }, null), url, now, minute)).toBeUndefined();
+    expect(readCache(storing({ config: oneFeature(), fetchedAt: now }, 'client-canary/0'), url, now, minute)).toBeUndefined();
+    expect(readCache(storing({ config: oneFeature(), fetchedAt: now }), url, now, minute)).toBeDefined();
   });
 
   it('drops a serverDate that is not a finite number, so it cannot skew the ramps', () => {

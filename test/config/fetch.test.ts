@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fetchConfig } from '../../src/config/fetch';
+import { parseConfig } from '../../src/config/parse';
+
+const validator = () => Promise.resolve(parseConfig);
 import { oneFeature } from '../helpers/configs';
 
 const url = 'https://cdn.example.com/canary-config.json';
@@ -22,7 +25,7 @@ function slowFetch(delayMs: number): typeof fetch {
 
 /** Runs fetchConfig while fake time moves on by `elapseMs`. */
 async function fetchAfter(timeoutMs: number, delayMs: number, elapseMs: number) {
-  const pending = fetchConfig(url, slowFetch(delayMs), timeoutMs);
+  const pending = fetchConfig(url, slowFetch(delayMs), timeoutMs, validator);
   await vi.advanceTimersByTimeAsync(elapseMs);
   return pending;
 }
@@ -75,7 +78,7 @@ describe('fetchConfig against a fetch that ignores its signal', () => {
   afterEach(() => vi.useRealTimers());
 
   it('gives up at the timeout when the request never answers', async () => {
-    const pending = fetchConfig(url, () => new Promise<Response>(() => undefined), 300);
+    const pending = fetchConfig(url, () => new Promise<Response>(() => undefined), 300, validator);
     await vi.advanceTimersByTimeAsync(300);
     const result = await pending;
     expect(result.ok).toBe(false);
@@ -84,10 +87,37 @@ describe('fetchConfig against a fetch that ignores its signal', () => {
 
   it('gives up at the timeout when the body never ends', async () => {
     const hung = { ok: true, status: 200, headers: new Headers(), text: () => new Promise<string>(() => undefined) } as unknown as Response;
-    const pending = fetchConfig(url, () => Promise.resolve(hung), 300);
+    const pending = fetchConfig(url, () => Promise.resolve(hung), 300, validator);
     await vi.advanceTimersByTimeAsync(300);
     const result = await pending;
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe('config-fetch');
+  });
+});
+
+describe('fetchConfig and the validator chunk', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+  const answer = () => Promise.resolve(new Response(JSON.stringify(oneFeature())));
+
+  it('asks for the validator before the response arrives, so both load at once', async () => {
+    const order: string[] = [];
+    const pending = fetchConfig(url, () => (order.push('fetch'), answer()), 1000, () => (order.push('validator'), validator()));
+    expect(order).toEqual(['validator', 'fetch']);
+    expect((await pending).ok).toBe(true);
+  });
+
+  it('fails as a config-fetch, within the timeout, when the validator never arrives', async () => {
+    const pending = fetchConfig(url, answer, 300, () => new Promise(() => undefined));
+    await vi.advanceTimersByTimeAsync(300);
+    const result = await pending;
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect([result.error.code, result.error.message]).toEqual(['config-fetch', expect.stringContaining('timed out after 300 ms')]);
+  });
+
+  it('fails as a config-fetch that names the validator when it cannot load', async () => {
+    const result = await fetchConfig(url, answer, 1000, () => Promise.reject(new Error('404')));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect([result.error.code, result.error.message]).toEqual(['config-fetch', expect.stringContaining('the validator could not load')]);
   });
 });
