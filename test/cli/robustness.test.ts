@@ -1,13 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/parse';
 import { cli } from '../helpers/cli';
 
 const directory = mkdtempSync(join(tmpdir(), 'client-canary-robust-'));
 let files = 0;
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 /** Every edit command, on feature "app" ({path} is the file). */
 const EDITS: string[][] = [
