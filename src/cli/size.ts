@@ -1,10 +1,9 @@
+import { MAX_CONFIG_BYTES } from '../config/fetch';
 import { CliError, EXIT } from './errors';
 
-/**
- * The largest config browsers accept, in bytes of UTF-8: the SDK refuses a bigger one
- * (src/config/fetch.ts), so writing it would break every page at once.
- */
-export const MAX_CONFIG_BYTES = 256 * 1024;
+// The largest config browsers accept, in bytes of UTF-8: the SDK refuses a bigger one, so writing
+// it would break every page at once. One constant for both sides.
+export { MAX_CONFIG_BYTES };
 
 /** Bytes of `text` in UTF-8, as the browser counts the body. */
 export const byteSize = (text: string): number => Buffer.byteLength(text, 'utf8');

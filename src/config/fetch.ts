@@ -3,7 +3,7 @@ import type { CanaryConfig } from './schema';
 import type { Validate } from './validator';
 
 /** A config file is small; anything bigger is a mistake or an attack, not a config. */
-const MAX_CONFIG_BYTES = 256 * 1024;
+export const MAX_CONFIG_BYTES = 256 * 1024;
 /** SPEC 6's `timeoutMs` default. */
 const DEFAULT_TIMEOUT_MS = 1500;
 /** The largest delay a timer holds: browsers and Node fire a longer one at once (an instant abort). */
