@@ -2,6 +2,7 @@
  * The script-tag entry: starts a client from the tag's own data-* attributes, sets
  * `window.clientCanary`, and runs the callbacks queued on `window.clientCanaryQueue`.
  */
+import { currentScript } from './assets/current-script';
 import { createCanary, type CanaryClient, type CanaryOptions } from './client';
 
 // window.ClientCanary: the npm API, less the JSON Schema generator (the package ships its output)
@@ -51,20 +52,25 @@ function start(script: HTMLScriptElement | null): CanaryClient {
   return createCanary(options);
 }
 
-const client = start(document.currentScript as HTMLScriptElement | null);
-const run = (callback: Queued) => {
+// A second copy of the tag (a template included twice) must not run the app twice: the first
+// client owns the page.
+if (window.clientCanary) console.error('client-canary: the script tag runs twice on this page; the second copy does nothing');
+else {
+  const client = start(currentScript(document));
+  const run = (callback: Queued) => {
+    try {
+      callback(client);
+    } catch (error) {
+      console.error('client-canary: a clientCanaryQueue callback threw', error);
+    }
+  };
   try {
-    callback(client);
+    const queued = window.clientCanaryQueue;
+    window.clientCanary = client;
+    window.clientCanaryQueue = { push: (...callbacks) => callbacks.forEach(run) };
+    if (Array.isArray(queued)) queued.forEach(run);
   } catch (error) {
-    console.error('client-canary: a clientCanaryQueue callback threw', error);
+    // A page that made these names read-only keeps its own; the client runs all the same.
+    console.error('client-canary: window.clientCanary or clientCanaryQueue could not be set', error);
   }
-};
-try {
-  const queued = window.clientCanaryQueue;
-  window.clientCanary = client;
-  window.clientCanaryQueue = { push: (...callbacks) => callbacks.forEach(run) };
-  if (Array.isArray(queued)) queued.forEach(run);
-} catch (error) {
-  // A page that made these names read-only keeps its own; the client runs all the same.
-  console.error('client-canary: window.clientCanary or clientCanaryQueue could not be set', error);
 }

@@ -10,6 +10,7 @@ import { createEmitter, type EventName, type Listener } from './events/emitter';
 import { createBeacon } from './events/beacon';
 import { createAssetLoader, type AssetLoader, type AssetResult, type Step } from './assets/chain';
 import { createGuard, watchCanaryErrors } from './assets/guard';
+import { currentScript } from './assets/current-script';
 import { createOriginPolicy } from './assets/policy';
 import { readOptions } from './options';
 import { safeStorage } from './identity/safe-storage';
@@ -129,6 +130,8 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
   const loading = new Map<string, Promise<AssetResult>>();
   // Features whose canary was skipped on this page: stable assets run, so they decide stable.
   const failedOver = new Set<string>();
+  // The variant whose assets run on this page, per feature.
+  const ran = new Map<string, Variant>();
 
   const decideNow = (feature: string): Decision => {
     const d = decide(settled ? config : null, feature, {
@@ -139,8 +142,12 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
       overrides,
       guarded: guard.pinned(config?.revision),
     });
-    // What runs on the page wins over an override: a canary skipped by the fallback chain is stable.
+    // What runs on the page wins: a canary skipped by the fallback chain is stable, and a feature
+    // whose assets ran keeps the variant that ran (an override or a new config set later takes
+    // effect on the next page load).
     if (failedOver.has(feature) && d.variant === 'canary') Object.assign(d, { variant: 'stable', reason: 'guarded' });
+    const ranAs = ran.get(feature);
+    if (ranAs && d.variant !== ranAs) d.variant = ranAs;
     // A fallback says what made it one.
     if (d.reason == 'fallback') d.error = configError;
     return d;
@@ -188,7 +195,9 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
     } else {
       emitError(result.error);
       configError = result.error.message;
-      const stale = config ? undefined : readCache(storage, configUrl, now(), maxStaleMs);
+      // A stale copy stands in for a config the network did not give, not for one the validator
+      // could not check: that one may be the rollback, and stable is the safe side.
+      const stale = config || result.error.code === 'validator' ? undefined : readCache(storage, configUrl, now(), maxStaleMs);
       if (stale) apply(stale);
     }
   };
@@ -196,7 +205,11 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
   // The validator is a chunk of its own (a second script beside the loader): loaded once, when a
   // config comes from the network or after the assets of a warm start.
   let validating: Promise<Validate> | undefined;
-  const validator = () => (validating ??= loadValidator());
+  const validator = () =>
+    (validating ??= loadValidator().catch((error: unknown) => {
+      validating = undefined; // the next refresh asks again
+      throw error;
+    }));
 
   let configUrl = '';
   let nonce = typeof options.nonce === 'string' ? options.nonce : undefined;
@@ -216,6 +229,7 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
     }
     steps.push({ name: 'fallback', assets: hasOwn(fallback, feature) ? fallback![feature]?.assets : undefined, base: doc?.baseURI ?? configUrl });
     const result = await assets.loadChain(feature, steps);
+    if (result.ran) ran.set(feature, result.ran === 'canary' ? 'canary' : 'stable');
     const canary = result.skipped.find((skip) => skip.step === 'canary');
     if (canary) {
       failedOver.add(feature);
@@ -237,10 +251,10 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
   const features = () => (settled ? Object.keys(config?.features ?? fallback ?? {}) : []);
   // A feature's flags: of the chosen variant (an exposure), or of the given one; the fallback's.
   const flagsOf = (feature: string, variant?: Variant) =>
-    config ? config.features[feature]![variant ?? use(feature).variant]?.flags : variant === 'canary' ? undefined : fallback![feature]?.flags;
+    config ? config.features[feature]?.[variant ?? use(feature).variant]?.flags : variant === 'canary' ? undefined : fallback![feature]?.flags;
 
   // The features whose assets load when none is named: those with assets in either variant.
-  const withAssets = () => features().filter((f) => !config || config.features[f]!.stable?.assets?.length || config.features[f]!.canary?.assets?.length);
+  const withAssets = () => features().filter((f) => !config || config.features[f]?.stable?.assets?.length || config.features[f]?.canary?.assets?.length);
 
   const loadAssets = async (feature?: string): Promise<AssetResult> =>
     merge(await Promise.all((feature !== undefined ? [feature] : withAssets()).map(loadFeature)));
@@ -255,7 +269,7 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
   try {
     if (!options.configUrl || typeof options.configUrl !== 'string') throw new Error('configUrl is required');
     configUrl = new URL(options.configUrl, doc?.baseURI).href;
-    nonce ??= (doc?.currentScript as HTMLScriptElement | null)?.nonce || undefined;
+    nonce ??= currentScript(doc)?.nonce || undefined;
   } catch (cause) {
     report('options', `could not start: ${describe(cause)}; check configUrl ("${describe(options.configUrl)}")`, { cause });
   }
@@ -265,7 +279,10 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
       failCanary(feature, 'canary-error', `canary code of "${feature}" threw: ${event.message}`, { feature, url: event.filename, cause: event.error }),
     );
     const cached = readCache(storage, configUrl, now(), maxAgeMs);
-    if (cached) {
+    // A cached config without a feature the page names (added since) would give that feature only
+    // its fallback: the network decides instead.
+    const named = Array.isArray(options.loadAssets) ? options.loadAssets : [];
+    if (cached && named.every((f) => hasOwn(cached.config.features, f))) {
       // Fresh: decide and insert the asset tags before anything touches the network.
       apply(cached);
       settle();

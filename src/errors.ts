@@ -6,7 +6,8 @@ export type CanaryErrorCode =
   | 'asset-refused'
   | 'canary-error'
   | 'storage'
-  | 'options';
+  | 'options'
+  | 'validator';
 
 /** A failure the SDK survived: a stable `code`, a message a person can act on, and the cause. */
 export class CanaryError extends Error {

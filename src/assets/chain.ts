@@ -1,6 +1,6 @@
 import type { Asset } from '../config/schema';
 import { makeAssetTag, resolveAsset, type AssetTag, type ResolvedAsset } from './load';
-import type { OriginPolicy } from './policy';
+import { originOf, type OriginPolicy } from './policy';
 import { POLICY_NAME, scriptUrl } from './trusted-types';
 
 /** What {@link CanaryClient.loadAssets} did: URLs loaded, failed to load, and refused (each once). */
@@ -62,7 +62,11 @@ export function createAssetLoader(doc: Document | undefined, nonce: string | und
   const elements = new Map<string, HTMLElement>();
   const canaryUrls = new Map<string, string>();
   const refusedOnce = new Set<string>();
-  const scriptSrc = (url: string) => scriptUrl(doc?.defaultView ?? undefined, url, (u) => !admit(u));
+  // How many steps, running or ran, use each URL: a skipped step takes out only sheets no other uses.
+  const users = new Map<string, number>();
+  const pageOrigin = doc?.defaultView?.location.origin;
+  // The page's own fallback may also come from the page's origin: its author wrote it there.
+  const admitIn = (step: Step): OriginPolicy => (step.name === 'fallback' ? (url) => (originOf(url) === pageOrigin && /^https?:/.test(url) ? undefined : admit(url)) : admit);
 
   const refuse = (feature: string, url: string, why: string, result: AssetResult): string => {
     pushOnce(result.refused, url);
@@ -74,6 +78,8 @@ export function createAssetLoader(doc: Document | undefined, nonce: string | und
   // undefined when every asset of the step loaded, else why not.
   const runStep = async (feature: string, step: Step, result: AssetResult): Promise<string | undefined> => {
     if (!step.assets?.length) return 'no assets';
+    const admitStep = admitIn(step);
+    const scriptSrc = (url: string) => scriptUrl(doc?.defaultView ?? undefined, url, (u) => !admitStep(u));
     const resolved: ResolvedAsset[] = [];
     const refusals: string[] = [];
     for (const asset of step.assets) {
@@ -81,7 +87,7 @@ export function createAssetLoader(doc: Document | undefined, nonce: string | und
       try {
         const r = resolveAsset(asset, step.base);
         url = r.url;
-        const why = admit(url);
+        const why = admitStep(url);
         if (why) refusals.push(refuse(feature, url, why, result));
         else resolved.push(r);
       } catch {
@@ -108,16 +114,23 @@ export function createAssetLoader(doc: Document | undefined, nonce: string | und
       elements.set(url, tag.element);
       doc.head.appendChild(tag.element);
     }
-    if (watched) for (const asset of resolved) canaryUrls.set(withoutHash(asset.url), feature);
+    const urls = [...new Set(resolved.map((asset) => asset.url))];
+    for (const url of urls) users.set(url, (users.get(url) ?? 0) + 1);
+    if (watched) for (const url of urls) canaryUrls.set(withoutHash(url), feature);
     const outcomes = await Promise.all(resolved.map((asset) => inserted.get(asset.url)!));
     const failed = resolved.filter((_, i) => !outcomes[i]).map((asset) => asset.url);
+    if (failed.length) for (const url of urls) users.set(url, users.get(url)! - 1);
     for (const asset of resolved) {
-      if (failed.length && asset.type === 'style') {
-        // A skipped step leaves no style behind (its scripts ran and cannot be taken back): the
-        // page ends with one variant's look; a later step that lists the sheet inserts it again.
+      if (failed.length && asset.type === 'style' && !users.get(asset.url)) {
+        // A skipped step leaves no style behind that no other step uses (its scripts ran and
+        // cannot be taken back): the page ends with one variant's look; a later step that lists
+        // the sheet inserts it again.
         elements.get(asset.url)?.remove();
         inserted.delete(asset.url);
-      } else pushOnce(failed.includes(asset.url) ? result.failed : result.loaded, asset.url);
+      } else if (!failed.length || asset.type !== 'style') pushOnce(failed.includes(asset.url) ? result.failed : result.loaded, asset.url);
+      // A skipped canary's errors are no longer the canary's: the guard has counted its skip, and
+      // a URL it shares with stable now runs as stable.
+      if (failed.length && watched && canaryUrls.get(withoutHash(asset.url)) === feature) canaryUrls.delete(withoutHash(asset.url));
     }
     return failed.length ? failed.map((url) => `${url} failed to load`).join(', ') : undefined;
   };

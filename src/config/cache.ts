@@ -17,6 +17,11 @@ const STAMP = 'client-canary/1';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+// The shape the warm start walks without a validator: features of objects, variants of objects,
+// assets in lists. Values inside are decide's and the origin policy's to judge.
+const isVariant = (variant: unknown) => variant === undefined || (isRecord(variant) && (variant.assets === undefined || Array.isArray(variant.assets)));
+const isFeatures = (features: unknown) => isRecord(features) && Object.values(features).every((f) => isRecord(f) && isVariant(f.stable) && isVariant(f.canary));
+
 /**
  * The cached config if it was fetched less than `maxAgeMs` before `now` (and not after it), and
  * is what `writeCache` wrote: stamped, of the config's shape. Not validated again: `decide` takes
@@ -24,7 +29,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  */
 export function readCache(storage: SafeStorage, configUrl: string, now: number, maxAgeMs: number): CachedConfig | undefined {
   const { config, fetchedAt, serverDate, stamp } = storage.object<Record<string, unknown>>(cacheKey(configUrl));
-  if (stamp !== STAMP || typeof fetchedAt !== 'number' || !isRecord(config) || config.version !== 1 || !isRecord(config.features)) return undefined;
+  if (stamp !== STAMP || typeof fetchedAt !== 'number' || !isRecord(config) || config.version !== 1 || !isFeatures(config.features)) return undefined;
   // An entry dated ahead of the clock (stored while the clock was wrong, or written by hand) has
   // no age we can know, so it is not used. Counting it as fetched `now` instead would keep it
   // "just fetched" on every page load until the clock caught up: fresh for ever, the rollback

@@ -32,7 +32,7 @@ export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs:
   // Loaded alongside the request, not after it.
   const validating = validator();
   validating.catch(() => undefined);
-  const fail = (code: 'config-fetch' | 'config-invalid', message: string, cause?: unknown): Result<FetchedConfig> => ({
+  const fail = (code: 'config-fetch' | 'config-invalid' | 'validator', message: string, cause?: unknown): Result<FetchedConfig> => ({
     ok: false,
     error: new CanaryError(code, `${message} (${url})`, { cause, url }),
   });
@@ -56,7 +56,9 @@ export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs:
     return { ok: true, value: { config: parsed.config, serverDate: Number.isNaN(date) ? undefined : date } };
   } catch (cause) {
     const aborted = controller.signal.aborted;
-    return fail(aborted || /request|validator/.test(step) ? 'config-fetch' : 'config-invalid', aborted ? `config request timed out after ${timeoutMs} ms` : step.includes('validator') ? `${step}: ${(cause as Error)?.message}` : step, cause);
+    // The config arrived but cannot be checked: not a network failure, so no stale copy stands in.
+    if (step.includes('validator')) return fail('validator', aborted ? `${step} within ${timeoutMs} ms` : `${step}: ${(cause as Error)?.message}`, cause);
+    return fail(aborted || step.includes('request') ? 'config-fetch' : 'config-invalid', aborted ? `config request timed out after ${timeoutMs} ms` : step, cause);
   } finally {
     clearTimeout(timer);
   }

@@ -1,3 +1,4 @@
+import { currentScript } from '../assets/current-script';
 import { scriptUrl } from '../assets/trusted-types';
 import type { Validate } from './validator';
 // Written by the build: the sha384 of dist/client-canary.validate.js (see rollup.config.mjs).
@@ -7,7 +8,7 @@ import { VALIDATOR_INTEGRITY } from 'client-canary:validator-integrity';
 export const VALIDATOR_FILE = 'client-canary.validate.js';
 
 // Read while the loader runs: later, document.currentScript is someone else's.
-const loader = typeof document === 'object' ? (document.currentScript as HTMLScriptElement | null) : null;
+const loader = currentScript(typeof document === 'object' ? document : undefined);
 let loading: Promise<Validate> | undefined;
 
 /**
@@ -35,4 +36,8 @@ export const loadValidator = (): Promise<Validate> =>
     };
     script.onerror = () => reject(new Error(`${src} could not load`));
     document.head.appendChild(script);
+  }).catch((error: unknown) => {
+    // Asked again by the next refresh: a network blip must not cost the page its validator for good.
+    loading = undefined;
+    throw error;
   }));

@@ -220,13 +220,25 @@ describe('canaryOf: canary URLs remembered for the guard', () => {
     expect(assets.canaryOf(`${cdn}/f.js`)).toBeUndefined();
   });
 
-  it('remembers a canary URL that failed to load, and none of a refused step', async () => {
+  it('forgets the URLs of a skipped canary (one it shares with stable now runs as stable), and never knew those of a refused step', async () => {
     failLoading(`${cdn}/c.js`);
     const { assets } = loader();
-    await assets.loadChain('app', [step('canary', [`${cdn}/c.js`]), step('stable', [`${cdn}/s.js`])]);
+    await assets.loadChain('app', [step('canary', [`${cdn}/shared.js`, `${cdn}/c.js`]), step('stable', [`${cdn}/shared.js`, `${cdn}/s.js`])]);
     await assets.loadChain('b', [step('canary', [`${cdn}/b.js`, `${evil}/x.js`]), step('stable', [`${cdn}/s.js`])]);
-    expect(assets.canaryOf(`${cdn}/c.js`)).toBe('app');
+    expect(assets.canaryOf(`${cdn}/c.js`)).toBeUndefined();
+    expect(assets.canaryOf(`${cdn}/shared.js`)).toBeUndefined();
     expect(assets.canaryOf(`${cdn}/b.js`)).toBeUndefined();
+  });
+
+  it('keeps a style sheet that another feature uses when one feature\'s step is skipped', async () => {
+    failLoading(`${cdn}/w2.js`);
+    const { assets } = loader();
+    const [app, widget] = await Promise.all([
+      assets.loadChain('app', [step('stable', [`${cdn}/app.js`, `${cdn}/base.css`])]),
+      assets.loadChain('widget', [step('canary', [`${cdn}/base.css`, `${cdn}/w2.js`]), step('stable', [`${cdn}/w1.js`])]),
+    ]);
+    expect([app.ran, widget.ran]).toEqual(['stable', 'stable']);
+    expect(tags()).toContain(`${cdn}/base.css`);
   });
 });
 

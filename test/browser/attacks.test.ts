@@ -197,3 +197,170 @@ describe('the Trusted Types policy', () => {
     expect(messages(errors)).toEqual([]);
   });
 });
+
+// Each of these broke the product once (an adversarial review): a clobbered document.currentScript,
+// the tag twice, shared style sheets, overrides after the assets ran, a hostile cache entry, a
+// rollback behind a missing validator, a cached config missing a feature, a page-relative
+// fallback, a script shared by canary and stable.
+describe('attacks found in review, fixed', () => {
+  it('clobbered document.currentScript: an <img name=currentScript> in the page does not choose the config', async () => {
+    const config = publish(appConfig({ percentage: 0 }), '/atk/clobber/canary-config.json');
+    // The attacker's config, on an origin it controls (the site stands in for it), whose stable runs its script.
+    site().put('/atk/clobber/evil.js', 'window.pwned = true; window.appVersion = "evil"; (window.appRuns = window.appRuns || []).push("evil");');
+    site().put('/atk/clobber/evil-config.json', JSON.stringify({ version: 1, revision: 'evil', features: { app: { percentage: 0, stable: { assets: ['evil.js'] } } } }), { type: 'application/json' });
+    const evil = site().url('/atk/clobber/evil-config.json');
+    const url = rawPage(
+      `<script defer src="/client-canary.min.js"${attrs({ config, load: 'app', 'allowed-origins': bucket().origin })}></script></head>` +
+        `<body><div id="app"></div><div class="comment"><img name="currentScript" src="${site().url('/client-canary.min.js')}" data-config="${evil}" data-load="app"></div></body></html>`,
+      { 'Content-Security-Policy': "require-trusted-types-for 'script'; trusted-types client-canary" },
+    );
+    const { page, errors } = await chromium.open(url);
+    await page.waitForFunction(() => window.appVersion);
+    await settle(page);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: boolean }).pwned)).toBeUndefined();
+    expect(await runs(page)).toEqual([STABLE]);
+    expect(messages(errors)).toEqual([]);
+  });
+
+
+  it('clobbered document.currentScript with the loader at the end of body (no defer)', async () => {
+    const config = publish(appConfig({ percentage: 0 }), '/atk/clobber2/canary-config.json');
+    site().put('/atk/clobber2/evil.js', 'window.pwned = true; window.appVersion = "evil"; (window.appRuns = window.appRuns || []).push("evil");');
+    site().put('/atk/clobber2/evil-config.json', JSON.stringify({ version: 1, revision: 'evil', features: { app: { percentage: 0, stable: { assets: ['evil.js'] } } } }), { type: 'application/json' });
+    const evil = site().url('/atk/clobber2/evil-config.json');
+    const url = rawPage(
+      `</head><body><div id="app"></div><p>user comment: <img name="currentScript" src="${site().url('/client-canary.min.js')}" data-config="${evil}" data-load="app" data-allowed-origins="${site().origin}"></p>` +
+        `<script src="/client-canary.min.js"${attrs({ config, load: 'app', 'allowed-origins': bucket().origin })}></script></body></html>`,
+    );
+    const { page, errors } = await chromium.open(url);
+    await page.waitForFunction(() => window.appVersion);
+    await settle(page);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: boolean }).pwned)).toBeUndefined();
+    expect(await runs(page)).toEqual([STABLE]);
+    expect(messages(errors)).toEqual([]);
+  });
+
+  it('the loader included twice runs the app once', async () => {
+    const config = publish(appConfig({ percentage: 100 }), '/atk/twice/canary-config.json');
+    const tag = `<script src="/client-canary.min.js"${attrs({ config, load: 'app' })}></script>`;
+    const url = rawPage(`${tag}</head><body><div id="app"></div>${tag}</body></html>`);
+    const { page, errors } = await chromium.open(url);
+    await page.waitForFunction(() => window.appVersion);
+    await settle(page, 500);
+    expect(await runs(page)).toEqual([CANARY]);
+    expect(messages(errors)).toEqual([]);
+  });
+
+  it('a feature whose canary fails does not take away a style sheet another feature loaded', async () => {
+    bucket().put('/atk/css/base.css', '#app { font-weight: 700; }');
+    bucket().put('/atk/css/w1.js', 'window.widget = 1;');
+    bucket().fault('/atk/css/w2.js', { status: 404 });
+    const config = publish(
+      {
+        version: 1,
+        revision: 'css',
+        features: {
+          app: { percentage: 0, stable: { assets: [`/app/${STABLE}/app.js`, 'base.css'] } },
+          widget: { percentage: 100, stable: { assets: ['w1.js'] }, canary: { assets: ['base.css', 'w2.js'] } },
+        },
+      },
+      '/atk/css/canary-config.json',
+    );
+    const { page, errors } = await chromium.open(sitePage({ config, load: 'app,widget' }));
+    await page.waitForFunction(() => (window as unknown as { widget?: number }).widget);
+    await settle(page);
+    expect(await page.evaluate(() => getComputedStyle(document.getElementById('app')!).fontWeight)).toBe('700');
+    expect(messages(errors)).toEqual([]);
+  });
+
+  it('after override() and loadAssets(), isCanary says what actually runs', async () => {
+    const config = publish(appConfig({ percentage: 0 }), '/atk/override/canary-config.json');
+    const { page, errors } = await chromium.open(sitePage({ config, load: 'app' }));
+    await page.waitForFunction(() => window.appVersion);
+    const after = await page.evaluate(async () => {
+      const c = window.clientCanary!;
+      c.override('app', 'canary');
+      await c.loadAssets('app');
+      await new Promise((r) => setTimeout(r, 300));
+      return { isCanary: c.isCanary('app'), variant: c.variant('app'), runs: window.appRuns };
+    });
+    expect(after.runs).toEqual([STABLE]);
+    expect(after).toMatchObject({ isCanary: false, variant: 'stable' });
+    expect(messages(errors)).toEqual([]);
+  });
+
+  it('a stamped cache entry of a hostile shape (a feature that is null) causes no uncaught error and still ends on an app', async () => {
+    const config = publish(appConfig({ percentage: 100 }), '/atk/nullfeature/canary-config.json');
+    const run = await chromium.open();
+    await seedCache(run.page, config, { version: 1, revision: 'x', features: { app: null, other: { stable: { assets: [`/app/${STABLE}/app.js`] } } } }, 1000);
+    await run.page.goto(sitePage({ config }));
+    await settle(run.page, 1000);
+    expect(messages(run.errors)).toEqual([]);
+    expect(await run.page.evaluate(() => typeof window.clientCanary)).toBe('object');
+    expect((await runs(run.page)).length).toBe(1);
+  });
+
+  it('a rollback reaches a returning user after maxAgeMs even when the validator chunk cannot load', async () => {
+    site().put('/atk/rollback/client-canary.min.js', LOADER());
+    site().put('/atk/rollback/client-canary.validate.js', Buffer.concat([VALIDATOR(), Buffer.from('\n/* cdn rewrote */\n')]));
+    // The operator rolled back: 0 %. The device cached the 100 % config 2 minutes ago.
+    const config = publish(appConfig({ percentage: 0 }, 'rolled-back'), '/atk/rollback/canary-config.json');
+    const url = rawPage(`<script src="/atk/rollback/client-canary.min.js"${attrs({ config, load: 'app', fallback: stableUrls() })}></script></head><body><div id="app"></div></body></html>`);
+    const run = await chromium.open();
+    await seedCache(run.page, config, appConfig({ percentage: 100 }, 'r1'), 120_000);
+    await run.page.goto(url);
+    await run.page.waitForFunction(() => window.appVersion);
+    await settle(run.page);
+    expect(await runs(run.page)).toEqual([STABLE]);
+    expect(messages(run.errors)).toEqual([]);
+  });
+
+  it('says, without an uncaught error, that nothing could run when the validator chunk is missing on a cold start and the page gives no data-fallback', async () => {
+    site().put('/atk/noval2/client-canary.min.js', LOADER());
+    const config = publish(appConfig({ percentage: 100 }), '/atk/noval2/canary-config.json');
+    const url = rawPage(`<script src="/atk/noval2/client-canary.min.js"${attrs({ config, load: 'app' })}></script></head><body><div id="app"></div></body></html>`);
+    const { page, errors, console: printed } = await chromium.open(url);
+    await page.evaluate(() => window.clientCanary!.ready());
+    await settle(page, 500);
+    // An unchecked config is never used: with no fallback, every step of the chain fails, and says so.
+    expect(await runs(page)).toEqual([]);
+    expect(printed.join('\n')).toMatch(/the validator could not load: .*client-canary\.validate\.js could not load/);
+    expect(printed.join('\n')).toMatch(/no assets of "app" could run/);
+    expect(messages(errors)).toEqual([]);
+  });
+
+  it('a warm start whose cached config lacks the data-load feature the fresh config has (no data-fallback) ends on an app', async () => {
+    const config = publish(appConfig({ percentage: 100 }), '/atk/added/canary-config.json');
+    const run = await chromium.open();
+    await seedCache(run.page, config, { version: 1, revision: 'r0', features: { other: { percentage: 0, stable: { assets: [] } } } }, 1000);
+    await run.page.goto(sitePage({ config, load: 'app' }));
+    await settle(run.page, 1000);
+    expect((await runs(run.page)).length).toBe(1);
+    expect(messages(run.errors)).toEqual([]);
+  });
+
+  it('a page-relative data-fallback loads when the config fails, with data-allowed-origins set', async () => {
+    site().put('/atk/relfb/app.js', 'window.appVersion = "local"; (window.appRuns = window.appRuns || []).push("local");');
+    const url = sitePage({ config: bucket().url('/atk/relfb/missing.json'), load: 'app', fallback: '/atk/relfb/app.js', 'allowed-origins': bucket().origin });
+    const { page, errors } = await chromium.open(url);
+    await page.evaluate(() => window.clientCanary!.ready());
+    await settle(page, 500);
+    expect(await runs(page)).toEqual(['local']);
+    expect(messages(errors)).toEqual([]);
+  });
+
+  it('an error thrown by a script that stable and canary share does not trip the guard for a stable user', async () => {
+    bucket().put('/atk/sharederr/shared.js', 'setTimeout(function () { throw new Error("shared bug"); }, 20);');
+    bucket().fault('/atk/sharederr/missing.js', { status: 404 });
+    const config = publish(
+      appConfig({ percentage: 100, canary: { assets: ['shared.js', 'missing.js'] }, stable: { assets: ['shared.js', `/app/${STABLE}/app.js`] } }),
+      '/atk/sharederr/canary-config.json',
+    );
+    const { page } = await chromium.open(sitePage({ config, load: 'app' }));
+    await page.waitForFunction(() => window.appVersion);
+    await settle(page, 300);
+    const guard = await page.evaluate(() => localStorage.getItem('client-canary:guard'));
+    // One failure for the skipped canary (count 1), not a second one for stable's own script.
+    expect(JSON.parse(guard!).app.count).toBe(1);
+  });
+});

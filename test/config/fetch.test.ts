@@ -107,17 +107,17 @@ describe('fetchConfig and the validator chunk', () => {
     expect((await pending).ok).toBe(true);
   });
 
-  it('fails as a config-fetch, within the timeout, when the validator never arrives', async () => {
+  it('fails as a validator error, within the timeout, when the validator never arrives', async () => {
     const pending = fetchConfig(url, answer, 300, () => new Promise(() => undefined));
     await vi.advanceTimersByTimeAsync(300);
     const result = await pending;
     expect(result.ok).toBe(false);
-    if (!result.ok) expect([result.error.code, result.error.message]).toEqual(['config-fetch', expect.stringContaining('timed out after 300 ms')]);
+    if (!result.ok) expect([result.error.code, result.error.message]).toEqual(['validator', expect.stringContaining('the validator could not load within 300 ms')]);
   });
 
-  it('fails as a config-fetch that names the validator when it cannot load', async () => {
+  it('fails as a validator error that says why when the validator cannot load', async () => {
     const result = await fetchConfig(url, answer, 1000, () => Promise.reject(new Error('404')));
     expect(result.ok).toBe(false);
-    if (!result.ok) expect([result.error.code, result.error.message]).toEqual(['config-fetch', expect.stringContaining('the validator could not load')]);
+    if (!result.ok) expect([result.error.code, result.error.message]).toEqual(['validator', expect.stringContaining('the validator could not load: 404')]);
   });
 });
