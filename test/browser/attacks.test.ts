@@ -30,6 +30,12 @@ const rawPage = (html: string, headers?: Record<string, string>) => {
 };
 const attrs = (a: Record<string, string>) => Object.entries(a).map(([k, v]) => ` data-${k}="${v}"`).join('');
 
+/** A page whose loader sits alone in /atk/<dir>/ (no validator beside it unless a test puts one). */
+const loaderPage = (dir: string, attributes: Record<string, string>) => {
+  site().put(`/atk/${dir}/client-canary.min.js`, LOADER());
+  return rawPage(`<script src="/atk/${dir}/client-canary.min.js"${attrs(attributes)}></script></head><body><div id="app"></div></body></html>`);
+};
+
 /** Init script: a stamped cache entry for `configUrl`, as writeCache writes it, `ageMs` old. */
 const seedCache = (page: Page, configUrl: string, config: unknown, ageMs: number) =>
   page.addInitScript(
@@ -86,9 +92,8 @@ describe('the loader as pages really include it', () => {
 
 describe('the validator chunk', () => {
   it('on a cold start with the validator missing (404/403 beside the loader), ends on data-fallback without an uncaught error', async () => {
-    site().put('/atk/noval/client-canary.min.js', LOADER());
     const config = publish(appConfig({ percentage: 100 }), '/atk/noval/canary-config.json');
-    const url = rawPage(`<script src="/atk/noval/client-canary.min.js"${attrs({ config, load: 'app', fallback: stableUrls() })}></script></head><body><div id="app"></div></body></html>`);
+    const url = loaderPage('noval', { config, load: 'app', fallback: stableUrls() });
     const { page, errors } = await chromium.open(url);
     await page.waitForFunction(() => window.appVersion);
     await settle(page);
@@ -97,10 +102,9 @@ describe('the validator chunk', () => {
   });
 
   it('on a cold start with a validator whose bytes a CDN rewrote (integrity mismatch), ends on data-fallback', async () => {
-    site().put('/atk/badval/client-canary.min.js', LOADER());
     site().put('/atk/badval/client-canary.validate.js', Buffer.concat([VALIDATOR(), Buffer.from('\n/* cdn */\n')]));
     const config = publish(appConfig({ percentage: 100 }), '/atk/badval/canary-config.json');
-    const url = rawPage(`<script src="/atk/badval/client-canary.min.js"${attrs({ config, load: 'app', fallback: stableUrls() })}></script></head><body><div id="app"></div></body></html>`);
+    const url = loaderPage('badval', { config, load: 'app', fallback: stableUrls() });
     const { page, errors } = await chromium.open(url);
     await page.waitForFunction(() => window.appVersion);
     await settle(page);
@@ -109,9 +113,8 @@ describe('the validator chunk', () => {
   });
 
   it('on a warm start with the validator missing, still runs the cached variant without an uncaught error', async () => {
-    site().put('/atk/warmnoval/client-canary.min.js', LOADER());
     const config = publish(appConfig({ percentage: 100 }), '/atk/warmnoval/canary-config.json');
-    const url = rawPage(`<script src="/atk/warmnoval/client-canary.min.js"${attrs({ config, load: 'app', fallback: stableUrls() })}></script></head><body><div id="app"></div></body></html>`);
+    const url = loaderPage('warmnoval', { config, load: 'app', fallback: stableUrls() });
     const run = await chromium.open();
     await seedCache(run.page, config, appConfig({ percentage: 100 }), 1000);
     await run.page.goto(url);
@@ -301,11 +304,10 @@ describe('attacks found in review, fixed', () => {
   });
 
   it('a rollback reaches a returning user after maxAgeMs even when the validator chunk cannot load', async () => {
-    site().put('/atk/rollback/client-canary.min.js', LOADER());
     site().put('/atk/rollback/client-canary.validate.js', Buffer.concat([VALIDATOR(), Buffer.from('\n/* cdn rewrote */\n')]));
     // The operator rolled back: 0 %. The device cached the 100 % config 2 minutes ago.
     const config = publish(appConfig({ percentage: 0 }, 'rolled-back'), '/atk/rollback/canary-config.json');
-    const url = rawPage(`<script src="/atk/rollback/client-canary.min.js"${attrs({ config, load: 'app', fallback: stableUrls() })}></script></head><body><div id="app"></div></body></html>`);
+    const url = loaderPage('rollback', { config, load: 'app', fallback: stableUrls() });
     const run = await chromium.open();
     await seedCache(run.page, config, appConfig({ percentage: 100 }, 'r1'), 120_000);
     await run.page.goto(url);
@@ -316,9 +318,8 @@ describe('attacks found in review, fixed', () => {
   });
 
   it('says, without an uncaught error, that nothing could run when the validator chunk is missing on a cold start and the page gives no data-fallback', async () => {
-    site().put('/atk/noval2/client-canary.min.js', LOADER());
     const config = publish(appConfig({ percentage: 100 }), '/atk/noval2/canary-config.json');
-    const url = rawPage(`<script src="/atk/noval2/client-canary.min.js"${attrs({ config, load: 'app' })}></script></head><body><div id="app"></div></body></html>`);
+    const url = loaderPage('noval2', { config, load: 'app' });
     const { page, errors, console: printed } = await chromium.open(url);
     await page.evaluate(() => window.clientCanary!.ready());
     await settle(page, 500);
