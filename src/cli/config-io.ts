@@ -29,6 +29,7 @@ export async function load(target: Target): Promise<{ loaded: Loaded; json: unkn
  */
 export async function edit(target: Target, values: WriteValues, out: Output, change: (doc: Record<string, unknown>) => Change[]): Promise<void> {
   const maxAge = maxAgeSeconds(values['max-age']);
+  if (target.readOnly) throw new CliError(target.readOnly, EXIT.invalid);
   const { loaded, json } = await readJson(target);
   const doc = json as Record<string, unknown>;
   featuresOf(doc);

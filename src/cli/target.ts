@@ -31,6 +31,8 @@ export interface WriteOptions {
 /** Where a config lives: a local file, an http(s) URL (read-only) or an S3 object. */
 export interface Target {
   name: string;
+  /** Set when writes are refused whatever the change: said before any change is printed. */
+  readOnly?: string;
   read(): Promise<Loaded>;
   write(text: string, loaded: Loaded, options: WriteOptions): Promise<void>;
 }
@@ -102,9 +104,12 @@ async function replace(real: string, text: string): Promise<void> {
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+const READ_ONLY = 'an http(s) target is read-only: edit the file, or use its s3://bucket/key';
+
 function httpTarget(url: string): Target {
   return {
     name: url,
+    readOnly: READ_ONLY,
     async read() {
       let response: Response;
       try {
@@ -116,7 +121,7 @@ function httpTarget(url: string): Target {
       return { text: await response.text(), etag: response.headers.get('etag') ?? undefined };
     },
     async write() {
-      throw new CliError(`an http(s) target is read-only: edit the file, or use its s3://bucket/key`, EXIT.invalid);
+      throw new CliError(READ_ONLY, EXIT.invalid);
     },
   };
 }

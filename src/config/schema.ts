@@ -25,6 +25,11 @@ export const NOT_RESERVED = `a name other than ${RESERVED_NAMES.map((n) => JSON.
 // "java\nscript:"), is refused.
 const URL_PATTERN = /^(?=[^]{1,2048}$)(?:[Hh][Tt][Tt][Pp][Ss]?:|(?![A-Za-z][A-Za-z\d+.-]*:))[^\s\0-\x1f\x7f]+$/;
 
+// One or more "sha256|384|512-<base64>" with an optional "?options", at most 512 characters. A
+// browser ignores metadata it cannot parse (a placeholder like "sha384-…") and runs the script
+// unchecked: refused here, so that an integrity written is an integrity checked.
+const SRI_PATTERN = /^(?=[^]{1,512}$)sha(?:256|384|512)-[A-Za-z0-9+/]+={0,2}(?:\?\S*)?(?: +sha(?:256|384|512)-[A-Za-z0-9+/]+={0,2}(?:\?\S*)?)*$/;
+
 const ISO_PATTERN = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)$/;
 
 /** What a rule means in JSON Schema terms, for the shipped schema file (see `toJsonSchema`). */
@@ -74,7 +79,7 @@ const asset = z.union([
   z.strictObject({
     url,
     type: z.optional(oneOf('script', 'module', 'style')),
-    integrity: z.optional(text(512)),
+    integrity: z.optional(pattern(SRI_PATTERN, 'Subresource Integrity metadata such as "sha384-" and the base64 of the file\'s SHA-384 (client-canary ship --manifest writes it)')),
     crossorigin: z.optional(oneOf('anonymous', 'use-credentials')),
   }),
 ]);

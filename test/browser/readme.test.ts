@@ -65,8 +65,7 @@ describe("the README's script tag and config, copied as they are", () => {
 
   it('give a user inside the 5 % an app that runs, never a blank page', async () => {
     const { page, errors } = await openAs(userAt(true));
-    // The README's canary carries a placeholder integrity ("sha384-…"), which Chromium ignores as
-    // unparsable: the module runs, once, cross-origin from the bucket.
+    // The README's canary is a module, in CORS mode: it runs, once, cross-origin from the bucket.
     expect(await loadedVersion(page)).toBe('1.5.0');
     expect(await page.evaluate(() => window.appRuns)).toEqual(['1.5.0']);
     expect(await decision(page)).toMatchObject({ variant: 'canary', reason: 'rollout' });

@@ -342,6 +342,8 @@ describe('an http(s) target', () => {
     const write = await cli('set', url, 'app', '9');
     expect(write.code).toBe(1);
     expect(write.stderr).toBe('client-canary: an http(s) target is read-only: edit the file, or use its s3://bucket/key');
+    // Refused before anything is printed: no change looks made.
+    expect(write.stdout).toBe('');
     const missing = await cli('validate', bucket().url('/missing.json'));
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('answered HTTP 403');

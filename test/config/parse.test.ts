@@ -48,6 +48,8 @@ describe('parseConfig', () => {
     ['ramp steps out of order', withApp({ ramp: { start: '2026-11-26T10:00:00Z', steps: [{ after: '1h', percentage: 5 }, { after: '30m', percentage: 50 }] } }), 'features.app.ramp.steps', 'in order'],
     ['a ramp without steps', withApp({ ramp: { start: '2026-11-26T10:00:00Z', steps: [] } }), 'features.app.ramp.steps', 'at least one step'],
     ['a disabled flag as text', withApp({ enabled: 'false' }), 'features.app.enabled', 'expected boolean, got string'],
+    ['a placeholder integrity, which browsers would ignore', withApp({ canary: { assets: [{ url: 'a.mjs', integrity: 'sha384-…' }] } }), 'features.app.canary.assets[0].integrity', 'Subresource Integrity metadata'],
+    ['an integrity of an unknown hash', withApp({ canary: { assets: [{ url: 'a.js', integrity: 'md5-abc' }] } }), 'features.app.canary.assets[0].integrity', 'Subresource Integrity metadata'],
   ])('rejects %s, naming the path and what was expected', (_name, json, path, message) => {
     const errors = errorsOf(json);
     expect(errors).toContainEqual({ path, message: expect.stringContaining(message) });
@@ -56,6 +58,12 @@ describe('parseConfig', () => {
   it('rejects a flag declared by two features, naming both', () => {
     const json = { version: 1, features: { a: { stable: { flags: { checkout: false } } }, b: { canary: { flags: { checkout: true } } } } };
     expect(errorsOf(json)).toEqual([{ path: 'features.b.canary.flags.checkout', message: expect.stringMatching(/"checkout" is already declared by feature "a"/) }]);
+  });
+
+  it('accepts integrity metadata as browsers read it: one or more hashes, with options', () => {
+    const sha384 = `sha384-${'A'.repeat(63)}B`;
+    for (const integrity of [sha384, `sha256-abc= ${sha384}`, `sha512-x+/y==?ct=text/javascript`])
+      expect(parseConfig(withApp({ canary: { assets: [{ url: 'a.js', integrity }] } })).ok, integrity).toBe(true);
   });
 
   it('allows one feature to declare a flag in both variants', () => {
