@@ -1,10 +1,10 @@
-import { fetchConfig } from './config/fetch';
-import { dropCache, readCache, writeCache, type CachedConfig } from './config/cache';
-import { loadValidator, type Validate } from './config/validator';
-import type { Asset, CanaryConfig, FlagValue } from './config/schema';
+import { createConfigSource } from './config/source';
+import { loadValidator } from './config/validator';
+import type { FlagValue } from './config/schema';
 
 export type { AssetResult } from './assets/chain';
 import { decide, hasOwn, type Attributes, type Decision, type Variant } from './decide/decide';
+import { allFlags, featuresOf, flagValue, type Fallback } from './decide/flags';
 import { CanaryError } from './errors';
 import { createEmitter, type EventName, type Listener } from './events/emitter';
 import { createBeacon } from './events/beacon';
@@ -45,7 +45,7 @@ export interface CanaryOptions {
   /** Canary failures on this device before it is pinned to stable (default 1). */
   guardErrors?: number;
   /** Per feature, the page's own stable assets and flags: the last step of the fallback chain, and the flags when no config is usable. */
-  fallback?: Record<string, { assets?: Asset[]; flags?: Record<string, FlagValue> }>;
+  fallback?: Fallback;
   /** Features whose assets start loading as soon as decided: true for every feature that has assets. */
   loadAssets?: boolean | string[];
   fetch?: typeof fetch;
@@ -118,11 +118,6 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
   const fallback = options.fallback && typeof options.fallback === 'object' ? options.fallback : undefined;
   let overrides: Overrides = { ...options.overrides, ...readOverrides(session, win?.location.search ?? '', overrideParam) };
 
-  let config: CanaryConfig | null = null;
-  let cacheRefused = false;
-  // Why there is no config, when a fetch failed: decisions of reason 'fallback' carry it.
-  let configError: string | undefined;
-  let clockOffset = 0;
   let settled = false;
   // The variant each feature was last exposed with: a new one is a new exposure.
   const exposed = new Map<string, Variant>();
@@ -134,11 +129,12 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
   const ran = new Map<string, Variant>();
 
   const decideNow = (feature: string): Decision => {
+    const config = source.config();
     const d = decide(settled ? config : null, feature, {
       userId,
       userIdSource,
       attributes: options.attributes,
-      now: now() + clockOffset,
+      now: now() + source.clockOffset(),
       overrides,
       guarded: guard.pinned(config?.revision),
     });
@@ -149,7 +145,7 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
     const ranAs = ran.get(feature);
     if (ranAs && d.variant !== ranAs) d.variant = ranAs;
     // A fallback says what made it one.
-    if (d.reason == 'fallback') d.error = configError;
+    if (d.reason == 'fallback') d.error = source.error();
     return d;
   };
 
@@ -169,47 +165,8 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
 
   // Reported while counting towards the guard's limit; a canary throwing in a loop says it once.
   const failCanary = (feature: string, ...error: ConstructorParameters<typeof CanaryError>) => {
-    if (guard.trip(feature, config?.revision)) report(...error);
+    if (guard.trip(feature, source.config()?.revision)) report(...error);
   };
-
-  const apply = (entry: CachedConfig) => {
-    config = entry.config;
-    clockOffset = entry.serverDate === undefined ? 0 : entry.serverDate - entry.fetchedAt;
-  };
-
-  // `keep`: only cache what was fetched, for the next page load. The warm start's background
-  // refresh keeps this page on the config its assets were chosen by; polling and refresh() apply.
-  const refresh = async (keep?: boolean): Promise<void> => {
-    const result = await fetchConfig(configUrl, options.fetch ?? fetch.bind(globalThis), timeoutMs, validator);
-    if (result.ok) {
-      const entry = { ...result.value, fetchedAt: now() };
-      const previous = config;
-      if (!keep) apply(entry);
-      if (previous && !keep && JSON.stringify(previous) !== JSON.stringify(entry.config))
-        emitter.emit('change', { revision: entry.config.revision, previousRevision: previous.revision });
-      // Said once: storage that refuses (or `storage: null`) refuses every time.
-      if (!writeCache(storage, configUrl, entry) && options.storage !== null && !cacheRefused) {
-        cacheRefused = true;
-        report('storage', 'the config could not be cached: storage refused the write');
-      }
-    } else {
-      emitError(result.error);
-      configError = result.error.message;
-      // A stale copy stands in for a config the network did not give, not for one the validator
-      // could not check: that one may be the rollback, and stable is the safe side.
-      const stale = config || result.error.code === 'validator' ? undefined : readCache(storage, configUrl, now(), maxStaleMs);
-      if (stale) apply(stale);
-    }
-  };
-
-  // The validator is a chunk of its own (a second script beside the loader): loaded once, when a
-  // config comes from the network or after the assets of a warm start.
-  let validating: Promise<Validate> | undefined;
-  const validator = () =>
-    (validating ??= loadValidator().catch((error: unknown) => {
-      validating = undefined; // the next refresh asks again
-      throw error;
-    }));
 
   let configUrl = '';
   let nonce = typeof options.nonce === 'string' ? options.nonce : undefined;
@@ -218,6 +175,7 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
 
   // The fallback chain of SPEC 6: the chosen variant, the config's stable, the page's fallback.
   const runChain = async (feature: string): Promise<AssetResult> => {
+    const config = source.config();
     const spec = config && hasOwn(config.features, feature) ? config.features[feature] : undefined;
     if (config && !spec) report('options', `"${feature}" is not a feature of the config (it has ${Object.keys(config.features).map((f) => `"${f}"`).join(', ') || 'none'}); its fallback loads`, { feature });
     const steps: Step[] = [];
@@ -247,14 +205,17 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
     return load;
   };
 
-  // The features of the config, or of the fallback when there is none; none until settled.
-  const features = () => (settled ? Object.keys(config?.features ?? fallback ?? {}) : []);
-  // A feature's flags: of the chosen variant (an exposure), or of the given one; the fallback's.
-  const flagsOf = (feature: string, variant?: Variant) =>
-    config ? config.features[feature]?.[variant ?? use(feature).variant]?.flags : variant === 'canary' ? undefined : fallback![feature]?.flags;
+  // Nothing is decided until settled: no features, no flags.
+  const settledConfig = () => (settled ? source.config() : null);
+  const settledFallback = () => (settled ? fallback : undefined);
+  const features = () => featuresOf(settledConfig(), settledFallback());
+  const chosen = (feature: string) => use(feature).variant;
 
   // The features whose assets load when none is named: those with assets in either variant.
-  const withAssets = () => features().filter((f) => !config || config.features[f]?.stable?.assets?.length || config.features[f]?.canary?.assets?.length);
+  const withAssets = () => {
+    const config = source.config();
+    return features().filter((f) => !config || config.features[f]?.stable?.assets?.length || config.features[f]?.canary?.assets?.length);
+  };
 
   const loadAssets = async (feature?: string): Promise<AssetResult> =>
     merge(await Promise.all((feature !== undefined ? [feature] : withAssets()).map(loadFeature)));
@@ -273,37 +234,40 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
   } catch (cause) {
     report('options', `could not start: ${describe(cause)}; check configUrl ("${describe(options.configUrl)}")`, { cause });
   }
+  const source = createConfigSource({
+    configUrl,
+    fetch: options.fetch,
+    storage,
+    now,
+    timeoutMs,
+    maxStaleMs,
+    loadValidator,
+    storageOff: options.storage === null,
+    onError: emitError,
+    onChange: (event) => emitter.emit('change', event),
+  });
   assets = createAssetLoader(doc, nonce, createOriginPolicy(allowedOrigins, configUrl), report);
   if (configUrl) {
     watchCanaryErrors(win, assets.canaryOf, (feature, event) =>
       failCanary(feature, 'canary-error', `canary code of "${feature}" threw: ${event.message}`, { feature, url: event.filename, cause: event.error }),
     );
-    const cached = readCache(storage, configUrl, now(), maxAgeMs);
+    const cached = source.cached(maxAgeMs);
     // A cached config without a feature the page names (added since) would give that feature only
     // its fallback: the network decides instead.
     const named = Array.isArray(options.loadAssets) ? options.loadAssets : [];
     if (cached && named.every((f) => hasOwn(cached.config.features, f))) {
       // Fresh: decide and insert the asset tags before anything touches the network.
-      apply(cached);
+      source.apply(cached);
       settle();
       started = Promise.resolve();
-      // After the asset tags: the cached config is checked by the validator too (storage is
-      // writable by any script of the origin), then refreshed for the next page load.
-      validator().then(
-        (validate) => {
-          const checked = validate(cached.config);
-          if (!checked.ok) {
-            dropCache(storage, configUrl);
-            report('config-invalid', `the cached config is not valid (${checked.errors[0]!.path}: ${checked.errors[0]!.message}); it is dropped`);
-          }
-        },
-        () => undefined,
-      );
-      void refresh(true);
+      // After the asset tags: the validator checks the cached copy, then a refresh caches the
+      // current config for the next page load.
+      void source.recheck(cached);
+      void source.refresh(true);
     } else {
-      started = refresh().then(settle);
+      started = source.refresh().then(settle);
     }
-    if (win && refreshIntervalMs) win.setInterval(() => void refresh(), refreshIntervalMs);
+    if (win && refreshIntervalMs) win.setInterval(() => void source.refresh(), refreshIntervalMs);
   } else {
     started = Promise.resolve().then(settle);
   }
@@ -331,14 +295,10 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
     decide: (feature) => safely(() => use(nameOf(feature)), () => decide(null, nameOf(feature), { userId, userIdSource })),
     flag: <T extends FlagValue>(name: string, defaultValue: T): T =>
       safely(() => {
-        const key = nameOf(name);
-        // The one feature that declares the flag (in either variant), then its chosen variant's value.
-        const owner = features().find((f) => hasOwn(flagsOf(f, 'stable'), key) || hasOwn(flagsOf(f, 'canary'), key));
-        const flags = owner === undefined ? undefined : flagsOf(owner);
-        const value = hasOwn(flags, key) ? flags![key] : undefined;
+        const value = flagValue(settledConfig(), settledFallback(), nameOf(name), chosen);
         return typeof value === typeof defaultValue ? (value as T) : defaultValue;
       }, () => defaultValue),
-    flags: () => safely(() => Object.assign({}, ...features().map((f) => flagsOf(f))) as Record<string, FlagValue>, () => ({})),
+    flags: () => safely(() => allFlags(settledConfig(), settledFallback(), chosen), () => ({})),
     // Called before the config is known, it waits for it rather than guess.
     loadAssets: (feature) =>
       started.then(() => loadAssets(feature === undefined ? undefined : nameOf(feature))).catch((cause) => {
@@ -351,7 +311,7 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
           throw new TypeError('override(feature, variant) takes a feature name and "stable", "canary" or null');
         overrides = { ...options.overrides, ...storeOverride(session, nameOf(feature), variant) };
       }, () => undefined),
-    refresh: () => (configUrl ? refresh() : Promise.resolve()).catch(() => undefined),
+    refresh: () => (configUrl ? source.refresh() : Promise.resolve()).catch(() => undefined),
     on: (event, listener) =>
       safely(() => {
         if (typeof listener !== 'function') throw new TypeError(`on("${nameOf(event)}", listener): the listener is a function`);
