@@ -34,8 +34,13 @@ const jsonSchema = () => ({
 
 const minify = () => terser({ ecma: 2020, module: false, compress: { passes: 3 }, format: { comments: false } });
 
-/** The npm build's validator chunk: parse.ts and the schema (zod stays external). */
-const validatorChunk = (id) => (/\/src\/config\/(parse|schema|build-flags)\.ts$/.test(id) ? 'validator' : undefined);
+/**
+ * The npm build's chunks: the validator (parse.ts and the schema; zod stays external), and the
+ * duration rule that the schema and the ramps share. Left to rollup, that one would join the
+ * validator chunk, and the entry would import the validator (and zod) statically for it.
+ */
+const npmChunks = (id) =>
+  /\/src\/config\/(parse|schema|build-flags)\.ts$/.test(id) ? 'validator' : /\/src\/decide\/duration\.ts$/.test(id) ? 'duration' : undefined;
 
 /** Points src/global.ts's import of './index' at the rolled types beside it in dist/. */
 const publicTypes = (file) => (id) => (id.endsWith('/src/index') || id === './index' ? file : id);
@@ -47,8 +52,8 @@ export default [
     // The validator (parse.ts, the schema, zod) in a chunk of its own: createCanary loads it with a
     // dynamic import(), so an app's bundler keeps zod out of the app's main chunk.
     output: [
-      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: 'index.js', chunkFileNames: 'chunks/[name].js', manualChunks: validatorChunk },
-      { dir: 'dist', format: 'cjs', sourcemap: true, interop: 'auto', entryFileNames: 'index.cjs', chunkFileNames: 'chunks/[name].cjs', manualChunks: validatorChunk },
+      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: 'index.js', chunkFileNames: 'chunks/[name].js', manualChunks: npmChunks },
+      { dir: 'dist', format: 'cjs', sourcemap: true, interop: 'auto', entryFileNames: 'index.cjs', chunkFileNames: 'chunks/[name].cjs', manualChunks: npmChunks },
     ],
     plugins: [ts(), jsonSchema()],
     onwarn,
