@@ -1,10 +1,6 @@
 /** Buckets per feature: a bucket is 0..9999, so percentages resolve to 0.01 %. */
 const BUCKETS = 10_000;
 
-let lastSalt: string | undefined;
-let lastUserId: string | undefined;
-let lastBucket = 0;
-
 /**
  * The frozen bucketing of SPEC section 3:
  * `MurmurHash3_x86_32(UTF-8 bytes of salt + ":" + userId, seed 0) mod 10000`.
@@ -16,16 +12,10 @@ let lastBucket = 0;
  * @example bucketOf('app', 'user-42') // → 7142, on every device and every server
  */
 export function bucketOf(salt: string, userId: string): number {
-  // Deciding several things for the same user asks again and again: answer from the last call.
-  if (salt !== lastSalt || userId !== lastUserId) {
-    // Checked only here, off the repeated path; the ASCII loop would read a number as "".
-    if (typeof salt !== 'string' || typeof userId !== 'string') return bucketOf(textOf(salt), textOf(userId));
-    // Non-ASCII keys (rare) take the general path through TextEncoder.
-    lastBucket = (hashAscii(salt, userId) ?? murmur3(`${salt}:${userId}`, 0)) % BUCKETS;
-    lastSalt = salt;
-    lastUserId = userId;
-  }
-  return lastBucket;
+  // The ASCII loop would read a number as "".
+  if (typeof salt !== 'string' || typeof userId !== 'string') return bucketOf(textOf(salt), textOf(userId));
+  // Non-ASCII keys (rare) take the general path through TextEncoder.
+  return (hashAscii(salt, userId) ?? murmur3(`${salt}:${userId}`, 0)) % BUCKETS;
 }
 
 function textOf(value: unknown): string {
