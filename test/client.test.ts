@@ -302,7 +302,7 @@ describe('the config cache', () => {
     now += 1000;
     const warmStart = createCanary({ configUrl, storage, userId: 'u', now: () => now, fetch: (url, init) => (calls.push(String(url)), fetch(url, init)) });
     // Decided before any await; the order against the request is asserted in Chromium
-    // (test/browser/runtime.test.ts: the asset tags go in before the one config request).
+    // (test/browser/caching.test.ts: the asset tags go in before the one config request).
     expect(warmStart.decide('app').reason).toBe('rollout');
     expect(calls).toHaveLength(1); // the background refresh
   });

@@ -4,7 +4,7 @@ import { WITH_JSON_SCHEMA } from './build-flags';
 
 // No z.config({ jitless: true }) here: it is global and would change the host page's own zod.
 // zod/mini compiles no parser, so it never probes `new Function` under a strict CSP (the strict-CSP
-// Chromium test, test/browser/runtime.test.ts, is the proof).
+// Chromium test, test/browser/assets.test.ts, is the proof).
 
 /** Names of features, flags and match attributes. */
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
