@@ -144,8 +144,8 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
     if (failedOver.has(feature) && d.variant === 'canary') Object.assign(d, { variant: 'stable', reason: 'guarded' });
     const ranAs = ran.get(feature);
     if (ranAs && d.variant !== ranAs) d.variant = ranAs;
-    // A fallback says what made it one.
-    if (d.reason == 'fallback') d.error = source.error();
+    // A fallback says what made it one: decide's own reason (a config it could not read) first.
+    if (d.reason === 'fallback') d.error ??= source.error();
     return d;
   };
 
