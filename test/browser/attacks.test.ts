@@ -30,6 +30,23 @@ const rawPage = (html: string, headers?: Record<string, string>) => {
 };
 const attrs = (a: Record<string, string>) => Object.entries(a).map(([k, v]) => ` data-${k}="${v}"`).join('');
 
+/** An attacker's config on the site, whose stable is a script that marks the page pwned; its URL. */
+const evilConfig = (dir: string) => {
+  site().put(`/atk/${dir}/evil.js`, 'window.pwned = true; window.appVersion = "evil"; (window.appRuns = window.appRuns || []).push("evil");');
+  site().put(`/atk/${dir}/evil-config.json`, JSON.stringify({ version: 1, revision: 'evil', features: { app: { percentage: 0, stable: { assets: ['evil.js'] } } } }), { type: 'application/json' });
+  return site().url(`/atk/${dir}/evil-config.json`);
+};
+
+/** Opens `url` and asserts the real tag's stable app ran, the attacker's script did not, and nothing was thrown. */
+async function expectStableNotPwned(url: string) {
+  const { page, errors } = await chromium.open(url);
+  await page.waitForFunction(() => window.appVersion);
+  await settle(page);
+  expect(await page.evaluate(() => (window as unknown as { pwned?: boolean }).pwned)).toBeUndefined();
+  expect(await runs(page)).toEqual([STABLE]);
+  expect(messages(errors)).toEqual([]);
+}
+
 /** A page whose loader sits alone in /atk/<dir>/ (no validator beside it unless a test puts one). */
 const loaderPage = (dir: string, attributes: Record<string, string>) => {
   site().put(`/atk/${dir}/client-canary.min.js`, LOADER());
@@ -192,12 +209,7 @@ describe('the Trusted Types policy', () => {
       { config, load: 'app', 'allowed-origins': bucket().origin },
       { headers: { 'Content-Security-Policy': "require-trusted-types-for 'script'; trusted-types client-canary" } },
     );
-    const { page, errors } = await chromium.open(url);
-    await page.waitForFunction(() => window.appVersion);
-    await settle(page);
-    expect(await page.evaluate(() => (window as unknown as { pwned?: boolean }).pwned)).toBeUndefined();
-    expect(await runs(page)).toEqual([STABLE]);
-    expect(messages(errors)).toEqual([]);
+    await expectStableNotPwned(url);
   });
 });
 
@@ -209,38 +221,23 @@ describe('attacks found in review, fixed', () => {
   it('clobbered document.currentScript: an <img name=currentScript> in the page does not choose the config', async () => {
     const config = publish(appConfig({ percentage: 0 }), '/atk/clobber/canary-config.json');
     // The attacker's config, on an origin it controls (the site stands in for it), whose stable runs its script.
-    site().put('/atk/clobber/evil.js', 'window.pwned = true; window.appVersion = "evil"; (window.appRuns = window.appRuns || []).push("evil");');
-    site().put('/atk/clobber/evil-config.json', JSON.stringify({ version: 1, revision: 'evil', features: { app: { percentage: 0, stable: { assets: ['evil.js'] } } } }), { type: 'application/json' });
-    const evil = site().url('/atk/clobber/evil-config.json');
+    const evil = evilConfig('clobber');
     const url = rawPage(
       `<script defer src="/client-canary.min.js"${attrs({ config, load: 'app', 'allowed-origins': bucket().origin })}></script></head>` +
         `<body><div id="app"></div><div class="comment"><img name="currentScript" src="${site().url('/client-canary.min.js')}" data-config="${evil}" data-load="app"></div></body></html>`,
       { 'Content-Security-Policy': "require-trusted-types-for 'script'; trusted-types client-canary" },
     );
-    const { page, errors } = await chromium.open(url);
-    await page.waitForFunction(() => window.appVersion);
-    await settle(page);
-    expect(await page.evaluate(() => (window as unknown as { pwned?: boolean }).pwned)).toBeUndefined();
-    expect(await runs(page)).toEqual([STABLE]);
-    expect(messages(errors)).toEqual([]);
+    await expectStableNotPwned(url);
   });
-
 
   it('clobbered document.currentScript with the loader at the end of body (no defer)', async () => {
     const config = publish(appConfig({ percentage: 0 }), '/atk/clobber2/canary-config.json');
-    site().put('/atk/clobber2/evil.js', 'window.pwned = true; window.appVersion = "evil"; (window.appRuns = window.appRuns || []).push("evil");');
-    site().put('/atk/clobber2/evil-config.json', JSON.stringify({ version: 1, revision: 'evil', features: { app: { percentage: 0, stable: { assets: ['evil.js'] } } } }), { type: 'application/json' });
-    const evil = site().url('/atk/clobber2/evil-config.json');
+    const evil = evilConfig('clobber2');
     const url = rawPage(
       `</head><body><div id="app"></div><p>user comment: <img name="currentScript" src="${site().url('/client-canary.min.js')}" data-config="${evil}" data-load="app" data-allowed-origins="${site().origin}"></p>` +
         `<script src="/client-canary.min.js"${attrs({ config, load: 'app', 'allowed-origins': bucket().origin })}></script></body></html>`,
     );
-    const { page, errors } = await chromium.open(url);
-    await page.waitForFunction(() => window.appVersion);
-    await settle(page);
-    expect(await page.evaluate(() => (window as unknown as { pwned?: boolean }).pwned)).toBeUndefined();
-    expect(await runs(page)).toEqual([STABLE]);
-    expect(messages(errors)).toEqual([]);
+    await expectStableNotPwned(url);
   });
 
   it('the loader included twice runs the app once', async () => {
