@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
-import { configSchema, NOT_RESERVED, type CanaryConfig } from './schema';
+import { protoKeys } from './check';
+import { configSchema, type CanaryConfig } from './schema';
 
 /** One validation error: where (`features.app.percentage`) and what was expected. */
 export interface ConfigError {
@@ -21,27 +22,13 @@ export type ParseResult = { ok: true; config: CanaryConfig } | { ok: false; erro
 export function parseConfig(json: unknown): ParseResult {
   try {
     const result = configSchema.safeParse(json);
-    const reserved = protoKeyErrors(json);
+    const reserved = protoKeys(json);
     if (result.success && !reserved.length) return { ok: true, config: result.data };
     return { ok: false, errors: [...reserved, ...(result.success ? [] : result.error.issues.map((issue) => toError(json, issue, [])))] };
   } catch (error) {
     // Hostile input can still exhaust the stack; it is an invalid config, not a crash.
     return { ok: false, errors: [{ path: '', message: `could not be validated: ${String(error)}` }] };
   }
-}
-
-// Where names are keys, relative to a feature; `features` itself is the third kind of place.
-const NAMED_KEYS_IN_FEATURE = [['match'], ['stable', 'flags'], ['canary', 'flags']];
-
-// zod skips a record's `__proto__` key without an issue, and JSON.parse makes that key an own
-// property: the name would vanish from the config without a word. Refused here, on the raw input.
-function protoKeyErrors(json: unknown): ConfigError[] {
-  const features = valueAt(json, ['features']);
-  const places: PropertyKey[][] = [['features']];
-  if (isObject(features)) for (const name of Object.keys(features)) for (const at of NAMED_KEYS_IN_FEATURE) places.push(['features', name, ...at]);
-  return places
-    .filter((place) => hasOwn(valueAt(json, place), '__proto__'))
-    .map((place) => ({ path: formatPath([...place, '__proto__']), message: `invalid name: expected ${NOT_RESERVED}` }));
 }
 
 const isObject = (value: unknown): value is object => value !== null && typeof value === 'object';
