@@ -4,8 +4,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
-import { ownKeysOnly } from './scripts/rollup-own-keys.mjs';
-import { validatorScript } from './scripts/rollup-validator.mjs';
+import { restScript } from './scripts/rollup-rest.mjs';
 
 // zod's own sources trip these two; they are noise, not problems of ours.
 const onwarn = (warning, warn) => {
@@ -14,12 +13,6 @@ const onwarn = (warning, warn) => {
 };
 
 const ts = (include = ['src/**/*.ts']) => typescript({ tsconfig: './tsconfig.json', include, noEmit: false, declaration: false, allowJs: false });
-
-/** The script-tag build leaves out the JSON Schema form of the config rules (src/config/build-flags.ts). */
-const scriptTagFlags = () => ({
-  name: 'script-tag-flags',
-  load: (id) => (id.endsWith('/src/config/build-flags.ts') ? 'export const WITH_JSON_SCHEMA = false;' : null),
-});
 
 /** Writes dist/canary-config.schema.json from the zod schema that the ESM build exports. */
 const jsonSchema = () => ({
@@ -35,12 +28,13 @@ const jsonSchema = () => ({
 const minify = () => terser({ ecma: 2020, module: false, compress: { passes: 3 }, format: { comments: false } });
 
 /**
- * The npm build's chunks: the validator (parse.ts and the schema; zod stays external), and the
- * duration rule that the schema and the ramps share. Left to rollup, that one would join the
- * validator chunk, and the entry would import the validator (and zod) statically for it.
+ * The npm build's chunks: parseConfig and the zod schema (zod stays external); the client's
+ * compact checker with the rules it shares with the schema (loaded by a dynamic import); and the
+ * duration rule that the rules and the ramps share. Left to rollup, the shared modules would join
+ * one of their users, and the entry (or the checker) would import zod statically through them.
  */
 const npmChunks = (id) =>
-  /\/src\/config\/(parse|schema|build-flags)\.ts$/.test(id) ? 'validator' : /\/src\/decide\/duration\.ts$/.test(id) ? 'duration' : undefined;
+  /\/src\/config\/(parse|schema)\.ts$/.test(id) ? 'schema' : /\/src\/config\/(check|rules)\.ts$/.test(id) ? 'check' : /\/src\/decide\/duration\.ts$/.test(id) ? 'duration' : undefined;
 
 /** Points src/global.ts's import of './index' at the rolled types beside it in dist/. */
 const publicTypes = (file) => (id) => (id.endsWith('/src/index') || id === './index' ? file : id);
@@ -59,26 +53,26 @@ export default [
     onwarn,
   },
   {
-    // The validator chunk of the script tag: adds parseConfig and configSchema to window.ClientCanary.
-    // Built before the loader, which carries its integrity. zod is bundled here, for pages that
-    // may have added keys to Object.prototype (see the plugin).
+    // The loader's second chunk: the rest of the client and the validator; adds attachClient,
+    // parseConfig and CanaryError to window.ClientCanary. Built before the loader, which carries
+    // its integrity. No zod: the compact checker (src/config/check.ts) validates.
     input: 'src/validate.ts',
-    output: { file: 'dist/client-canary.validate.js', format: 'iife', name: 'ClientCanary', extend: true, sourcemap: true, plugins: [minify()] },
-    plugins: [scriptTagFlags(), resolve({ browser: true }), ownKeysOnly(), ts()],
+    output: { file: 'dist/client-canary.validate.js', format: 'iife', name: 'ClientCanary', extend: true, sourcemap: true, inlineDynamicImports: true, plugins: [minify()] },
+    plugins: [resolve({ browser: true }), ts()],
     onwarn,
   },
   {
     // The loader: the script tag's critical path, with no validator (SPEC 12).
     input: 'src/browser.ts',
     output: { file: 'dist/client-canary.min.js', format: 'iife', name: 'ClientCanary', sourcemap: true, plugins: [minify()] },
-    plugins: [validatorScript('dist/client-canary.validate.js'), resolve({ browser: true }), ts()],
+    plugins: [restScript('dist/client-canary.validate.js'), resolve({ browser: true }), ts()],
     onwarn,
   },
   {
-    // The all-in-one build: loader and validator in one file.
+    // The all-in-one build: the loader and its second chunk in one file.
     input: 'src/browser-full.ts',
     output: { file: 'dist/client-canary.full.min.js', format: 'iife', name: 'ClientCanary', sourcemap: true, inlineDynamicImports: true, plugins: [minify()] },
-    plugins: [scriptTagFlags(), resolve({ browser: true }), ownKeysOnly(), ts()],
+    plugins: [resolve({ browser: true }), ts()],
     onwarn,
   },
   {

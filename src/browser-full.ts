@@ -1,8 +1,7 @@
 /**
- * The all-in-one script-tag build, `client-canary.full.min.js`: the loader and the validator in
- * one file (its validator import is inlined), for pages that prefer one request to a warm start
- * without the validator.
+ * The all-in-one script-tag build, `client-canary.full.min.js`: the loader and its second chunk in
+ * one file (src/loader/rest.ts attaches the client at once), for pages that prefer one request.
  */
 export * from './browser';
-export { parseConfig } from './config/parse';
-export { configSchema } from './config/schema';
+export { attachClient, CanaryError, parseConfig } from './validate';
+export { createCanary } from './create-canary';

@@ -1,62 +1,37 @@
 /**
- * The script-tag entry: starts a client from the tag's own data-* attributes, sets
- * `window.clientCanary`, and runs the callbacks queued on `window.clientCanaryQueue`.
+ * The script-tag loader, `client-canary.min.js` (SPEC 12): starts the page from the tag's own
+ * data-* attributes (the warm start decides and inserts the assets here, with no validator), then
+ * attaches the rest of the client from `client-canary.validate.js`, sets `window.clientCanary`
+ * and runs the callbacks queued on `window.clientCanaryQueue`.
  */
 import { currentScript } from './assets/current-script';
-import { createCanary, type CanaryClient, type CanaryOptions } from './client';
+import type { CanaryClient } from './client';
+import { startPage } from './loader/page';
+import { loadRest, type Attach } from './loader/rest';
+import { stableClient } from './loader/stable-client';
+import { tagOptions } from './loader/tag';
 
-// window.ClientCanary: the npm API, less the JSON Schema generator (the package ships its output)
-// and, until client-canary.validate.js has loaded, less the validator (parseConfig, configSchema).
-// From their own modules, not './index': that one also exports the schema, which would bring zod.
-export { createCanary } from './client';
+// window.ClientCanary: the decision functions at once; attachClient, parseConfig and CanaryError
+// once client-canary.validate.js has run (the all-in-one build has them all, and createCanary).
 export { bucketOf } from './decide/bucket';
 export { decide } from './decide/decide';
 export { effectivePercentage } from './decide/ramp';
-export { CanaryError } from './errors';
+// For the second chunk's createCanary: one page module on the page.
+export { startPage } from './loader/page';
 
 type Queued = (client: CanaryClient) => void;
+type Api = typeof import('./index');
 
 declare global {
   interface Window {
-    /** The npm API (less toJsonSchema), as the script-tag bundle's global; the validator's part once it has loaded. */
-    ClientCanary?: Omit<typeof import('./index'), 'toJsonSchema' | 'parseConfig' | 'configSchema'> & Partial<Pick<typeof import('./index'), 'parseConfig' | 'configSchema'>>;
+    /** bucketOf, decide and effectivePercentage; the rest of the npm API (less the zod schema) once the client has loaded. */
+    ClientCanary?: Pick<Api, 'bucketOf' | 'decide' | 'effectivePercentage'> & Partial<Pick<Api, 'createCanary' | 'parseConfig' | 'CanaryError'>>;
     clientCanary?: CanaryClient;
     clientCanaryQueue?: Queued[] | { push(...callbacks: Queued[]): void };
   }
 }
 
-function start(script: HTMLScriptElement | null): CanaryClient {
-  const data = script?.dataset ?? {};
-  const complain = (message: string) => console.error(`client-canary: ${message}`);
-  const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter(Boolean);
-  const ms = (attribute: string, value: string | undefined): number | undefined => {
-    if (value === undefined || /^\d+$/.test(value)) return value === undefined ? value : Number(value);
-    complain(`${attribute}="${value}" is not a number of milliseconds: write e.g. ${attribute}="1500"; the default applies`);
-  };
-  const load = list(data.load);
-  const fallbackUrls = list(data.fallback);
-  if (!data.config) complain('the script tag needs data-config="https://…/canary-config.json"; every feature stays stable');
-  if (fallbackUrls && !load) complain('data-fallback belongs to the first feature of data-load: add data-load="app" (your feature)');
-  const options: CanaryOptions = {
-    configUrl: data.config ?? '',
-    userId: data.userId,
-    timeoutMs: ms('data-timeout', data.timeout),
-    maxAgeMs: ms('data-max-age', data.maxAge),
-    allowedOrigins: list(data.allowedOrigins),
-    beaconUrl: data.beacon,
-    // "off" turns query overrides off; an empty value is reported by createCanary, never "any parameter".
-    overrideParam: data.overrideParam === 'off' ? false : data.overrideParam,
-    loadAssets: load ?? true,
-    fallback: fallbackUrls ? { [load?.[0] ?? 'fallback']: { assets: fallbackUrls } } : undefined,
-  };
-  return createCanary(options);
-}
-
-// A second copy of the tag (a template included twice) must not run the app twice: the first
-// client owns the page.
-if (window.clientCanary) console.error('client-canary: the script tag runs twice on this page; the second copy does nothing');
-else {
-  const client = start(currentScript(document));
+const publish = (client: CanaryClient) => {
   const run = (callback: Queued) => {
     try {
       callback(client);
@@ -72,5 +47,37 @@ else {
   } catch (error) {
     // A page that made these names read-only keeps its own; the client runs all the same.
     console.error('client-canary: window.clientCanary or clientCanaryQueue could not be set', error);
+  }
+};
+
+// A second copy of the tag (a template included twice) must not run the app twice: the first
+// copy owns the page.
+if (window.ClientCanary) console.error('client-canary: the script tag runs twice on this page; the second copy does nothing');
+else {
+  const options = tagOptions(currentScript(document));
+  const page = startPage(options);
+  let attached = false;
+  const attach = (rest: Attach) => {
+    attached = true;
+    publish(rest(page, options));
+  };
+  const fail = (error: unknown) => {
+    console.error(`client-canary: the client could not load: ${(error as Error)?.message}; the page runs stable`);
+    attached = true;
+    // With no client to hear them, what the page met is said on the console.
+    page.attach({ exposure() {}, error: (_, message) => console.warn(`client-canary: ${message}`) });
+    page.settle();
+    publish(stableClient(page));
+  };
+  try {
+    const rest = loadRest();
+    if (typeof rest === 'function') attach(rest);
+    else {
+      rest.then(attach, fail);
+      // A cold start waits for the validator no longer than for the config: then the fallback runs.
+      setTimeout(() => attached || page.settled() || fail(new Error(`no validator within ${options.timeoutMs ?? 1500} ms`)), Math.min(options.timeoutMs ?? 1500, 2 ** 31 - 1));
+    }
+  } catch (error) {
+    fail(error);
   }
 }

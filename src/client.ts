@@ -1,21 +1,17 @@
 import { createConfigSource } from './config/source';
 import { loadValidator } from './config/validator';
 import type { FlagValue } from './config/schema';
-
-export type { AssetResult } from './assets/chain';
-import { decide, hasOwn, type Attributes, type Decision, type Variant } from './decide/decide';
+import type { AssetResult } from './assets/chain';
+import type { Attributes, Decision, Variant } from './decide/decide';
 import { allFlags, featuresOf, flagValue, type Fallback } from './decide/flags';
 import { CanaryError } from './errors';
 import { createEmitter, type EventName, type Listener } from './events/emitter';
 import { createBeacon } from './events/beacon';
-import { createAssetLoader, type AssetLoader, type AssetResult, type Step } from './assets/chain';
-import { createGuard, watchCanaryErrors } from './assets/guard';
-import { currentScript } from './assets/current-script';
-import { createOriginPolicy } from './assets/policy';
+import type { Page } from './loader/page';
 import { readOptions } from './options';
-import { safeStorage } from './identity/safe-storage';
-import { stickyUserId } from './identity/sticky-id';
-import { readOverrides, storeOverride, type Overrides } from './overrides';
+import { storeOverride, type Overrides } from './overrides';
+
+export type { AssetResult } from './assets/chain';
 
 /** Options of {@link createCanary}; only `configUrl` is required. */
 export interface CanaryOptions {
@@ -88,20 +84,12 @@ const merge = (results: AssetResult[]): AssetResult => {
 };
 
 /**
- * Starts the client of a page: decides from a fresh cached config at once (no network on the
- * critical path) or fetches the config within `timeoutMs`; every failure ends in stable.
- *
- * @example
- * const canary = createCanary({ configUrl: 'https://my-bucket.s3.amazonaws.com/canary-config.json' });
- * await canary.ready();
- * if (canary.isCanary('checkout')) renderNewCheckout();
+ * The client of a started page (src/loader/page.ts): events, the config's refresh and validation,
+ * and the API. The script tag's loader starts the page; client-canary.validate.js attaches this.
  */
-export function createCanary(options: CanaryOptions = {} as CanaryOptions): CanaryClient {
+export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
   const win = typeof window === 'object' ? window : undefined;
-  const doc = win?.document;
   const now = typeof options.now === 'function' ? options.now : Date.now;
-  const storage = safeStorage(() => (options.storage === undefined ? win?.localStorage : options.storage));
-  const session = safeStorage(() => win?.sessionStorage);
   const emitter = createEmitter();
   const beacon = typeof options.beaconUrl === 'string' && options.beaconUrl && win ? createBeacon(options.beaconUrl, win) : undefined;
 
@@ -112,132 +100,13 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
   };
   const report = (...args: ConstructorParameters<typeof CanaryError>) => emitError(new CanaryError(...args));
 
-  const { timeoutMs, maxAgeMs, maxStaleMs, guardErrors, refreshIntervalMs, allowedOrigins, overrideParam } = readOptions(options, (message) => report('options', message));
-  const guard = createGuard(storage, guardErrors);
-  const { userId, source: userIdSource } = stickyUserId(typeof options.userId === 'string' || typeof options.userId === 'number' ? options.userId : undefined, storage, doc);
+  const { timeoutMs, maxStaleMs, refreshIntervalMs } = readOptions(options, (message) => report('options', message));
+  const { userId, userIdSource, configUrl } = page;
   const fallback = options.fallback && typeof options.fallback === 'object' ? options.fallback : undefined;
-  let overrides: Overrides = { ...options.overrides, ...readOverrides(session, win?.location.search ?? '', overrideParam) };
 
-  let settled = false;
-  // The variant each feature was last exposed with: a new one is a new exposure.
-  const exposed = new Map<string, Variant>();
-  // Each feature's fallback chain runs once per page.
-  const loading = new Map<string, Promise<AssetResult>>();
-  // Features whose canary was skipped on this page: stable assets run, so they decide stable.
-  const failedOver = new Set<string>();
-  // The variant whose assets run on this page, per feature.
-  const ran = new Map<string, Variant>();
-
-  const decideNow = (feature: string): Decision => {
-    const config = source.config();
-    const d = decide(settled ? config : null, feature, {
-      userId,
-      userIdSource,
-      attributes: options.attributes,
-      now: now() + source.clockOffset(),
-      overrides,
-      guarded: guard.pinned(config?.revision),
-    });
-    // What runs on the page wins: a canary skipped by the fallback chain is stable, and a feature
-    // whose assets ran keeps the variant that ran (an override or a new config set later takes
-    // effect on the next page load).
-    if (failedOver.has(feature) && d.variant === 'canary') Object.assign(d, { variant: 'stable', reason: 'guarded' });
-    const ranAs = ran.get(feature);
-    if (ranAs && d.variant !== ranAs) d.variant = ranAs;
-    // A fallback says what made it one: decide's own reason (a config it could not read) first.
-    if (d.reason === 'fallback') d.error ??= source.error();
-    return d;
-  };
-
-  // A decision that the page acts on: an exposure when the feature is first used, and again
-  // whenever its variant changed since.
-  const use = (feature: string): Decision => {
-    const d = decideNow(feature);
-    if (settled && exposed.get(feature) !== d.variant) {
-      exposed.set(feature, d.variant);
-      const { userIdSource: _source, error: _error, ...decision } = d;
-      const event = { ...decision, userId };
-      emitter.emit('exposure', event);
-      beacon?.('exposure', event);
-    }
-    return d;
-  };
-
-  // Reported while counting towards the guard's limit; a canary throwing in a loop says it once.
-  const failCanary = (feature: string, ...error: ConstructorParameters<typeof CanaryError>) => {
-    if (guard.trip(feature, source.config()?.revision)) report(...error);
-  };
-
-  let configUrl = '';
-  let nonce = typeof options.nonce === 'string' ? options.nonce : undefined;
-  let started: Promise<void>;
-  let assets: AssetLoader;
-
-  // The fallback chain of SPEC 6: the chosen variant, the config's stable, the page's fallback.
-  const runChain = async (feature: string): Promise<AssetResult> => {
-    const config = source.config();
-    const spec = config && hasOwn(config.features, feature) ? config.features[feature] : undefined;
-    if (config && !spec) report('options', `"${feature}" is not a feature of the config (it has ${Object.keys(config.features).map((f) => `"${f}"`).join(', ') || 'none'}); its fallback loads`, { feature });
-    const steps: Step[] = [];
-    if (spec) {
-      const d = use(feature);
-      // A canary variant without assets (flags only, or just promoted) runs the stable assets.
-      if (d.variant === 'canary' && spec.canary?.assets?.length) steps.push({ name: 'canary', assets: spec.canary.assets, base: configUrl });
-      steps.push({ name: 'stable', assets: spec.stable?.assets, base: configUrl });
-    }
-    steps.push({ name: 'fallback', assets: hasOwn(fallback, feature) ? fallback![feature]?.assets : undefined, base: doc?.baseURI ?? configUrl });
-    const result = await assets.loadChain(feature, steps);
-    if (result.ran) ran.set(feature, result.ran === 'canary' ? 'canary' : 'stable');
-    const canary = result.skipped.find((skip) => skip.step === 'canary');
-    if (canary) {
-      failedOver.add(feature);
-      failCanary(feature, 'asset-load', `canary assets of "${feature}" did not run (${canary.why}); ${result.ran ?? 'nothing'} runs instead`, { feature });
-      use(feature);
-    }
-    // Every step failed: say so, unless the feature simply has no assets in the variant chosen.
-    if (!result.ran && (!spec || result.skipped.some((skip) => !skip.missing)))
-      report('asset-load', `no assets of "${feature}" could run: ${result.skipped.map((s) => `${s.step}: ${s.why}`).join('; ')}`, { feature });
-    return result;
-  };
-  const loadFeature = (feature: string): Promise<AssetResult> => {
-    let load = loading.get(feature);
-    if (!load) loading.set(feature, (load = runChain(feature)));
-    return load;
-  };
-
-  // Nothing is decided until settled: no features, no flags.
-  const settledConfig = () => (settled ? source.config() : null);
-  const settledFallback = () => (settled ? fallback : undefined);
-  const features = () => featuresOf(settledConfig(), settledFallback());
-  const chosen = (feature: string) => use(feature).variant;
-
-  // The features whose assets load when none is named: those with assets in either variant.
-  const withAssets = () => {
-    const config = source.config();
-    return features().filter((f) => !config || config.features[f]?.stable?.assets?.length || config.features[f]?.canary?.assets?.length);
-  };
-
-  const loadAssets = async (feature?: string): Promise<AssetResult> =>
-    merge(await Promise.all((feature !== undefined ? [feature] : withAssets()).map(loadFeature)));
-
-  const settle = () => {
-    settled = true;
-    const load = options.loadAssets;
-    const named = Array.isArray(load) ? load.filter((f): f is string => typeof f === 'string') : load ? withAssets() : [];
-    for (const feature of named) loadFeature(feature).catch(() => undefined);
-  };
-
-  try {
-    if (!options.configUrl || typeof options.configUrl !== 'string') throw new Error('configUrl is required');
-    configUrl = new URL(options.configUrl, doc?.baseURI).href;
-    nonce ??= currentScript(doc)?.nonce || undefined;
-  } catch (cause) {
-    report('options', `could not start: ${describe(cause)}; check configUrl ("${describe(options.configUrl)}")`, { cause });
-  }
   const source = createConfigSource({
-    configUrl,
+    page,
     fetch: options.fetch,
-    storage,
     now,
     timeoutMs,
     maxStaleMs,
@@ -246,31 +115,48 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
     onError: emitError,
     onChange: (event) => emitter.emit('change', event),
   });
-  assets = createAssetLoader(doc, nonce, createOriginPolicy(allowedOrigins, configUrl), report);
-  if (configUrl) {
-    watchCanaryErrors(win, assets.canaryOf, (feature, event) =>
-      failCanary(feature, 'canary-error', `canary code of "${feature}" threw: ${event.message}`, { feature, url: event.filename, cause: event.error }),
-    );
-    const cached = source.cached(maxAgeMs);
-    // A cached config without a feature the page names (added since) would give that feature only
-    // its fallback: the network decides instead.
-    const named = Array.isArray(options.loadAssets) ? options.loadAssets : [];
-    if (cached && named.every((f) => hasOwn(cached.config.features, f))) {
-      // Fresh: decide and insert the asset tags before anything touches the network.
-      source.apply(cached);
-      settle();
-      started = Promise.resolve();
-      // After the asset tags: the validator checks the cached copy, then a refresh caches the
-      // current config for the next page load.
-      void source.recheck(cached);
-      void source.refresh(true);
-    } else {
-      started = source.refresh().then(settle);
-    }
-    if (win && refreshIntervalMs) win.setInterval(() => void source.refresh(), refreshIntervalMs);
-  } else {
-    started = Promise.resolve().then(settle);
-  }
+
+  // A fallback says what made it one: decide's own reason (a config it could not read) first.
+  const withError = (d: Decision): Decision => {
+    if (d.reason === 'fallback') d.error ??= source.error();
+    return d;
+  };
+  const use = (feature: string) => withError(page.use(feature));
+  const decideNow = (feature: string) => withError(page.decideNow(feature));
+
+  page.attach({
+    exposure(d) {
+      const { userIdSource: _source, error: _error, ...decision } = d;
+      const event = { ...decision, userId };
+      emitter.emit('exposure', event);
+      beacon?.('exposure', event);
+    },
+    error: report,
+  });
+
+  let started: Promise<void>;
+  if (!configUrl) started = Promise.resolve().then(page.settle);
+  else if (page.warm) {
+    started = Promise.resolve();
+    // After the asset tags: the validator checks the cached copy, then a refresh caches the
+    // current config for the next page load.
+    void source.recheck(page.warm);
+    void source.refresh(true);
+  } else if (page.settled()) {
+    // The loader gave up waiting for this chunk and took the fallback: the config still comes.
+    started = Promise.resolve();
+    void source.refresh();
+  } else started = source.refresh().then(page.settle);
+  if (win && configUrl && refreshIntervalMs) win.setInterval(() => void source.refresh(), refreshIntervalMs);
+
+  // Nothing is decided until settled: no features, no flags.
+  const settledConfig = () => (page.settled() ? page.config() : null);
+  const settledFallback = () => (page.settled() ? fallback : undefined);
+  const features = () => featuresOf(settledConfig(), settledFallback());
+  const chosen = (feature: string) => use(feature).variant;
+
+  const loadAssets = async (feature?: string): Promise<AssetResult> =>
+    merge(await Promise.all((feature !== undefined ? [feature] : page.withAssets(features())).map(page.loadFeature)));
 
   // The page never sees a throw: every public method answers stable when something goes wrong.
   const safely = <R>(run: () => R, otherwise: () => R): R => {
@@ -287,12 +173,13 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
   };
   // Arguments from plain JavaScript can be anything: a feature or flag name that is not a string is no name.
   const nameOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+  const stable = (feature: unknown): Decision => ({ feature: nameOf(feature), variant: 'stable', reason: 'fallback', bucket: null, percentage: 0, revision: undefined, userIdSource });
 
   return {
     ready: () => started.catch(() => undefined),
     isCanary: (feature) => safely(() => use(nameOf(feature)).variant === 'canary', () => false),
     variant: (feature) => safely(() => use(nameOf(feature)).variant, () => 'stable'),
-    decide: (feature) => safely(() => use(nameOf(feature)), () => decide(null, nameOf(feature), { userId, userIdSource })),
+    decide: (feature) => safely(() => use(nameOf(feature)), () => stable(feature)),
     flag: <T extends FlagValue>(name: string, defaultValue: T): T =>
       safely(() => {
         const value = flagValue(settledConfig(), settledFallback(), nameOf(name), chosen);
@@ -309,7 +196,7 @@ export function createCanary(options: CanaryOptions = {} as CanaryOptions): Cana
       safely(() => {
         if (!nameOf(feature) || (variant !== null && variant !== 'stable' && variant !== 'canary'))
           throw new TypeError('override(feature, variant) takes a feature name and "stable", "canary" or null');
-        overrides = { ...options.overrides, ...storeOverride(session, nameOf(feature), variant) };
+        page.overrides = { ...options.overrides, ...storeOverride(page.session, nameOf(feature), variant) };
       }, () => undefined),
     refresh: () => (configUrl ? source.refresh() : Promise.resolve()).catch(() => undefined),
     on: (event, listener) =>

@@ -18,8 +18,11 @@ import type { CanaryClient } from './index';
 
 declare global {
   interface Window {
-    /** The npm API (less toJsonSchema), as the script-tag bundle's global; the validator's part once it has loaded. */
-    ClientCanary?: Omit<typeof ClientCanaryApi, 'toJsonSchema' | 'parseConfig' | 'configSchema'> & Partial<Pick<typeof ClientCanaryApi, 'parseConfig' | 'configSchema'>>;
+    /**
+     * bucketOf, decide and effectivePercentage from the loader; parseConfig and CanaryError once
+     * client-canary.validate.js has run; createCanary in the all-in-one build.
+     */
+    ClientCanary?: Pick<typeof ClientCanaryApi, 'bucketOf' | 'decide' | 'effectivePercentage'> & Partial<Pick<typeof ClientCanaryApi, 'createCanary' | 'parseConfig' | 'CanaryError'>>;
     /** The client the script tag started from its data-* attributes. */
     clientCanary?: CanaryClient;
     /** Callbacks to run with the client once it exists: `(window.clientCanaryQueue ||= []).push((client) => …)`. */

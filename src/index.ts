@@ -1,4 +1,4 @@
-export { createCanary } from './client';
+export { createCanary } from './create-canary';
 export type { AssetResult, CanaryClient, CanaryOptions } from './client';
 export { parseConfig } from './config/parse';
 export type { ConfigError, ParseResult } from './config/parse';

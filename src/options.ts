@@ -1,4 +1,4 @@
-import { originOf } from './assets/policy';
+import { originOf, originsOf } from './assets/policy';
 
 /** The options of createCanary that need checking, as the client uses them. */
 export interface ReadOptions {
@@ -33,6 +33,10 @@ export function readOptions(options: RawOptions, complain: (message: string) => 
   const every = number('refreshIntervalMs', 0, MAX_DELAY);
   const { allowedOrigins: origins, overrideParam: param } = options;
   const list = origins === undefined || Array.isArray(origins) ? origins : (complain(`allowedOrigins: expected a list of origins, e.g. ['https://cdn.example.com']`), typeof origins === 'string' ? [origins] : []);
+  for (const entry of list ?? []) {
+    const origin = typeof entry === 'string' ? originOf(entry) : undefined;
+    if (!origin || origin === 'null') complain(`allowedOrigins: ${typeof entry === 'string' ? `"${entry}"` : typeof entry} is not an origin; write e.g. "https://cdn.example.com"`);
+  }
   const good = param === undefined || param === false || (typeof param === 'string' && param);
   if (!good) complain('overrideParam: expected a query parameter name such as "canary", or false; query overrides are off');
   return {
@@ -42,13 +46,7 @@ export function readOptions(options: RawOptions, complain: (message: string) => 
     guardErrors: Math.max(1, number('guardErrors', 1)),
     // At least a second; at most what a timer can hold.
     refreshIntervalMs: every && Math.max(every, 1e3),
-    // Origins as the browser writes them: "https://cdn.example.com/" would otherwise match nothing.
-    allowedOrigins: list?.flatMap((entry: unknown) => {
-      const origin = typeof entry === 'string' ? originOf(entry) : undefined;
-      if (origin && origin !== 'null') return [origin];
-      complain(`allowedOrigins: ${typeof entry === 'string' ? `"${entry}"` : typeof entry} is not an origin; write e.g. "https://cdn.example.com"`);
-      return [];
-    }),
+    allowedOrigins: originsOf(list),
     overrideParam: param === undefined ? 'canary' : good ? (param as string | false) : false,
   };
 }

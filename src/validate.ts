@@ -1,7 +1,14 @@
 /**
- * The validator chunk, `client-canary.validate.js`: zod and the config schema, apart from the
- * loader. Built as an IIFE that extends `window.ClientCanary` with `parseConfig` and
- * `configSchema`, where the loader (src/config/validator-script.ts) finds them.
+ * The loader's second chunk, `client-canary.validate.js`: the rest of the client (events,
+ * refresh, the API) and the config's validator. Built as an IIFE that extends
+ * `window.ClientCanary`, where the loader (src/loader/rest-script.ts) finds `attachClient`; its
+ * `createCanary` starts pages with the loader's `startPage`.
  */
-export { parseConfig } from './config/parse';
-export { configSchema } from './config/schema';
+import { createCanaryWith } from './create-canary';
+import type { startPage } from './loader/page';
+
+export { attachClient } from './client';
+/** A client of one's own, started by the loader's page module. */
+export const createCanary = createCanaryWith((options) => (window.ClientCanary as unknown as { startPage: typeof startPage }).startPage(options));
+export { checkConfig as parseConfig } from './config/check';
+export { CanaryError } from './errors';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCanary, type CanaryOptions } from '../src/client';
+import { createCanary, type CanaryOptions } from '../src/index';
 import { cacheKey } from '../src/identity/storage-keys';
 import { writeCache } from '../src/config/cache';
 import type { CanaryConfig } from '../src/config/schema';

@@ -34,14 +34,3 @@ export function createGuard(storage: SafeStorage, limit: number): Guard {
     },
   };
 }
-
-/**
- * Calls `onError` for each uncaught error thrown by a canary script of this page: a window
- * `error` event whose `filename` is one of the feature's canary asset URLs (see `canaryOf`).
- */
-export function watchCanaryErrors(win: Window | undefined, canaryOf: (url: string) => string | undefined, onError: (feature: string, event: ErrorEvent) => void): void {
-  win?.addEventListener('error', (event) => {
-    const feature = typeof event.filename === 'string' ? canaryOf(event.filename) : undefined;
-    if (feature) onError(feature, event);
-  });
-}

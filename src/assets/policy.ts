@@ -7,9 +7,21 @@
  */
 export type OriginPolicy = (url: string) => string | undefined;
 
-/** The policy of one client; `allowedOrigins` undefined admits every http(s) origin. */
-export function createOriginPolicy(allowedOrigins: readonly string[] | undefined, configUrl: string): OriginPolicy {
+/**
+ * The origins of the `allowedOrigins` option as browsers write them ("https://cdn.example.com/"
+ * would otherwise match nothing); entries that are not origins are left out (the client reports
+ * them). A string is a list of one; any other value that is not a list allows no other origin.
+ */
+export function originsOf(allowedOrigins: unknown): string[] | undefined {
+  if (allowedOrigins === undefined) return undefined;
+  const list: unknown[] = Array.isArray(allowedOrigins) ? allowedOrigins : typeof allowedOrigins === 'string' ? [allowedOrigins] : [];
+  return list.map((entry) => (typeof entry === 'string' ? originOf(entry) : undefined)).filter((origin): origin is string => !!origin && origin !== 'null');
+}
+
+/** The policy of one client; `allowedOrigins` (see originsOf) undefined admits every http(s) origin. */
+export function createOriginPolicy(allowed: unknown, configUrl: string): OriginPolicy {
   const configOrigin = originOf(configUrl);
+  const allowedOrigins = originsOf(allowed);
   return (url) => {
     let parsed: URL;
     try {

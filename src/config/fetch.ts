@@ -20,12 +20,14 @@ export interface FetchedConfig {
  * no credentials and no custom header (so no CORS preflight), aborted after `timeoutMs`. The
  * validator, loaded meanwhile (its own chunk), must arrive within the same timeout.
  * A timeout past the largest timer delay (2^31 - 1 ms, about 24.8 days; Infinity included) is
- * held to it; NaN or a negative timeout means the default, 1500 ms.
+ * held to it; NaN or a negative timeout means the default, 1500 ms. The fetcher of the first
+ * refresh hands back the request the page started, `spentMs` ago.
  */
-export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs: number, validator: () => Promise<Validate>): Promise<Result<FetchedConfig>> {
+export async function fetchConfig(url: string, fetcher: typeof fetch, timeoutMs: number, validator: () => Promise<Validate>, spentMs = 0): Promise<Result<FetchedConfig>> {
   timeoutMs = timeoutMs >= 0 ? Math.min(timeoutMs, MAX_TIMER_MS) : DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  // `spentMs`: the request left that long ago (the page sent it while this code loaded).
+  const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs - spentMs));
   // The timeout holds even for a fetch that ignores its signal (a page's own wrapper, a hung body).
   const timedOut = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', reject));
   const within = <T>(work: Promise<T>) => Promise.race([work, timedOut]);

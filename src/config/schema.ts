@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { DURATION_PATTERN } from '../decide/duration';
-import { WITH_JSON_SCHEMA } from './build-flags';
 import * as rules from './rules';
 
 // No z.config({ jitless: true }) here: it is global and would change the host page's own zod.
@@ -22,7 +21,7 @@ const rule = <T>([test, expected]: rules.Rule<T>, json?: JsonFragment) =>
     z.check<T>((payload) => {
       if (!test(payload.value)) payload.issues.push({ code: 'custom', message: expected, input: payload.value });
     }),
-    WITH_JSON_SCHEMA && { json },
+    { json },
   );
 
 const pattern = (re: RegExp, expected: string) => z.string().check(rule<string>([(s) => re.test(s), expected], { pattern: re.source }));

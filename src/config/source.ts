@@ -1,18 +1,16 @@
 import { CanaryError } from '../errors';
 import type { ChangeEvent } from '../events/emitter';
-import type { SafeStorage } from '../identity/safe-storage';
-import { dropCache, readCache, writeCache, type CachedConfig } from './cache';
+import type { Page } from '../loader/page';
+import { dropCache, writeCache, type CachedConfig } from './cache';
 import { fetchConfig } from './fetch';
-import type { CanaryConfig } from './schema';
 import type { Validate } from './validator';
 
-/** What a {@link ConfigSource} needs: where the config lives, and the page's fetch, storage and clock. */
+/** What a {@link ConfigSource} needs: the page whose config it keeps, and the page's fetch and clock. */
 export interface ConfigSourceOptions {
-  /** The absolute URL of `canary-config.json`. */
-  configUrl: string;
+  /** The page: its config URL, storage and the config in use. */
+  page: Pick<Page, 'configUrl' | 'storage' | 'config' | 'apply' | 'cached' | 'request'>;
   /** Default: the global fetch, as it is at each request (a page may wrap it later). */
   fetch?: typeof fetch;
-  storage: SafeStorage;
   now: () => number;
   timeoutMs: number;
   /** A cached config younger than this stands in when the fetch fails. */
@@ -27,18 +25,10 @@ export interface ConfigSourceOptions {
   onChange: (event: ChangeEvent) => void;
 }
 
-/** The config lifecycle of one client: the cached copy, fetches, the stale fallback and changes. */
+/** The network side of a page's config: fetches, the validator, the stale fallback and changes. */
 export interface ConfigSource {
-  /** The config in use; null until one is fetched or taken from the cache. */
-  config(): CanaryConfig | null;
-  /** Server clock minus local clock when the config in use was fetched (0 when unknown). */
-  clockOffset(): number;
   /** Why the last fetch gave no config, for decisions of reason `fallback`. */
   error(): string | undefined;
-  /** The cached config if fetched less than `maxAgeMs` ago (the warm start), not yet in use. */
-  cached(maxAgeMs: number): CachedConfig | undefined;
-  /** Puts a cached or fetched entry in use. */
-  apply(entry: CachedConfig): void;
   /**
    * Checks a cached entry with the validator once it has loaded (storage is writable by any
    * script of the origin); an invalid one is dropped and reported. Never rejects.
@@ -47,16 +37,16 @@ export interface ConfigSource {
   /**
    * Fetches the config, validates it and caches it. `keep`: only cache it, for the next page load
    * (the warm start's background refresh keeps this page on the config its assets were chosen by);
-   * otherwise it is applied, and a different one fires `onChange`.
+   * otherwise it is applied, and a different one fires `onChange`. The first refresh takes the
+   * request the page started (the cold start's).
    */
   refresh(keep?: boolean): Promise<void>;
 }
 
-/** The config source of one client. Nothing here throws at the caller; failures go to `onError`. */
+/** The config source of one page. Nothing here throws at the caller; failures go to `onError`. */
 export function createConfigSource(options: ConfigSourceOptions): ConfigSource {
-  const { configUrl, storage, now, onError } = options;
-  let config: CanaryConfig | null = null;
-  let clockOffset = 0;
+  const { page, now, onError } = options;
+  const { configUrl, storage } = page;
   let configError: string | undefined;
   let cacheRefused = false;
 
@@ -68,17 +58,8 @@ export function createConfigSource(options: ConfigSourceOptions): ConfigSource {
       throw error;
     }));
 
-  const apply = (entry: CachedConfig) => {
-    config = entry.config;
-    clockOffset = entry.serverDate === undefined ? 0 : entry.serverDate - entry.fetchedAt;
-  };
-
   return {
-    config: () => config,
-    clockOffset: () => clockOffset,
     error: () => configError,
-    cached: (maxAgeMs) => readCache(storage, configUrl, now(), maxAgeMs),
-    apply,
     recheck: (entry) =>
       validator().then(
         (validate) => {
@@ -91,11 +72,15 @@ export function createConfigSource(options: ConfigSourceOptions): ConfigSource {
         () => undefined,
       ),
     async refresh(keep) {
-      const result = await fetchConfig(configUrl, options.fetch ?? fetch.bind(globalThis), options.timeoutMs, validator);
+      // The page's own request, once: its time counts from when the page sent it.
+      const early = page.request;
+      page.request = undefined;
+      const fetcher: typeof fetch = early ? () => early.sent : (options.fetch ?? ((url, init) => fetch(url, init)));
+      const result = await fetchConfig(configUrl, fetcher, options.timeoutMs, validator, early ? now() - early.at : 0);
       if (result.ok) {
         const entry = { ...result.value, fetchedAt: now() };
-        const previous = config;
-        if (!keep) apply(entry);
+        const previous = page.config();
+        if (!keep) page.apply(entry);
         if (previous && !keep && JSON.stringify(previous) !== JSON.stringify(entry.config))
           options.onChange({ revision: entry.config.revision, previousRevision: previous.revision });
         // Said once: storage that refuses refuses every time.
@@ -108,8 +93,8 @@ export function createConfigSource(options: ConfigSourceOptions): ConfigSource {
         configError = result.error.message;
         // A stale copy stands in for a config the network did not give, not for one the validator
         // could not check: that one may be the rollback, and stable is the safe side.
-        const stale = config || result.error.code === 'validator' ? undefined : readCache(storage, configUrl, now(), options.maxStaleMs);
-        if (stale) apply(stale);
+        const stale = page.config() || result.error.code === 'validator' ? undefined : page.cached(options.maxStaleMs);
+        if (stale) page.apply(stale);
       }
     },
   };

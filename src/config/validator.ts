@@ -1,11 +1,11 @@
 import type { ParseResult } from './parse';
 
-/** `parseConfig`: validates a parsed config file. */
+/** Validates a parsed config file, as `parseConfig` does. */
 export type Validate = (json: unknown) => ParseResult;
 
 /**
- * The validator (zod and the schema), apart from the decision path: a bundler puts it in a chunk
- * of its own, loaded when a config arrives from the network. The script-tag loader swaps this
- * module for `validator-script.ts` (rollup.config.mjs).
+ * The client's validator, apart from the decision path: the compact checker (check.ts, the rules
+ * of the zod schema without zod), which a bundler puts in a chunk of its own, loaded when a config
+ * arrives from the network or after a warm start's assets.
  */
-export const loadValidator = (): Promise<Validate> => import('./parse').then((module) => module.parseConfig);
+export const loadValidator = (): Promise<Validate> => import('./check').then((module) => module.checkConfig);

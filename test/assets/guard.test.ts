@@ -1,8 +1,6 @@
 // @vitest-environment happy-dom
-import { describe, expect, it, vi } from 'vitest';
-import { createAssetLoader } from '../../src/assets/chain';
-import { createGuard, watchCanaryErrors } from '../../src/assets/guard';
-import { createOriginPolicy } from '../../src/assets/policy';
+import { describe, expect, it } from 'vitest';
+import { createGuard } from '../../src/assets/guard';
 import { safeStorage } from '../../src/identity/safe-storage';
 import { GUARD_KEY } from '../../src/identity/storage-keys';
 import { MemoryStorage } from '../helpers/memory-storage';
@@ -95,45 +93,5 @@ describe('createGuard', () => {
     memory.setItem(GUARD_KEY, JSON.stringify({ app: null, search: 'x', other: { revision: 'r1', count: 1 } }));
     const { page } = device(1, memory);
     expect(page().pinned('r1')).toEqual(['other']);
-  });
-});
-
-describe('watchCanaryErrors', () => {
-  const cdn = 'https://cdn.example.com';
-
-  /** A window of its own, and a loader that has run the canary of "app" (URL with a fragment). */
-  async function watching() {
-    const win = new EventTarget() as unknown as Window;
-    const assets = createAssetLoader(document, undefined, createOriginPolicy(undefined, `${cdn}/canary-config.json`), vi.fn());
-    await assets.loadChain('app', [{ name: 'canary', assets: [`${cdn}/c.js#v2`], base: cdn }]);
-    await assets.loadChain('lib', [{ name: 'stable', assets: [`${cdn}/s.js`], base: cdn }]);
-    const onError = vi.fn();
-    watchCanaryErrors(win, assets.canaryOf, onError);
-    return { win, onError };
-  }
-  const thrown = (filename: string) => new ErrorEvent('error', { filename, message: 'boom' });
-
-  it.each([`${cdn}/c.js`, `${cdn}/c.js#v2`])('calls back with the feature for an error thrown by the canary script %s', async (filename) => {
-    const { win, onError } = await watching();
-    const event = thrown(filename);
-    win.dispatchEvent(event);
-    expect(onError).toHaveBeenCalledTimes(1);
-    expect(onError).toHaveBeenCalledWith('app', event);
-  });
-
-  it.each([`${cdn}/s.js`, 'https://other.example.com/c.js', `${cdn}/c.js?x=1`, ''])('ignores an error thrown from %j, not a canary URL', async (filename) => {
-    const { win, onError } = await watching();
-    win.dispatchEvent(thrown(filename));
-    expect(onError).not.toHaveBeenCalled();
-  });
-
-  it('ignores an error event without a filename (a failed resource, not a thrown error)', async () => {
-    const { win, onError } = await watching();
-    win.dispatchEvent(new Event('error'));
-    expect(onError).not.toHaveBeenCalled();
-  });
-
-  it('does nothing without a window', () => {
-    expect(() => watchCanaryErrors(undefined, () => 'app', vi.fn())).not.toThrow();
   });
 });

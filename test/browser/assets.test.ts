@@ -158,7 +158,7 @@ describe('asset policy', () => {
     const config = publish(appConfig({ percentage: 100 }), '/early/canary-config.json');
     bucket().fault('/early/canary-config.json', { delayMs: 300 });
     const { page, errors } = await chromium.open(sitePage({}, { body: '' }));
-    const result = await page.evaluate((configUrl) => window.ClientCanary!.createCanary({ configUrl, userId: 'early' }).loadAssets('app'), config);
+    const result = await page.evaluate((configUrl) => window.ClientCanary!.createCanary!({ configUrl, userId: 'early' }).loadAssets('app'), config);
     expect(result.ok).toBe(true);
     expect(result.loaded.sort()).toEqual([bucket().url(`/app/${CANARY}/app.css`), bucket().url(`/app/${CANARY}/app.js`)]);
     expect(await loadedVersion(page)).toBe(CANARY);

@@ -91,7 +91,7 @@ describe('caching and the rollback bound', () => {
     const changed = page.evaluate(
       (configUrl) =>
         new Promise<unknown>((resolve) => {
-          const client = window.ClientCanary!.createCanary({ configUrl, refreshIntervalMs: 200, userId: 'u' });
+          const client = window.ClientCanary!.createCanary!({ configUrl, refreshIntervalMs: 200, userId: 'u' });
           client.on('change', resolve);
         }),
       config,

@@ -43,7 +43,7 @@ describe('the browser decides as the CLI says', () => {
       const configUrl = document.querySelector('script')!.dataset.config!;
       return Promise.all(
         ids.map(async (userId) => {
-          const client = window.ClientCanary!.createCanary({ configUrl, userId });
+          const client = window.ClientCanary!.createCanary!({ configUrl, userId });
           await client.ready();
           return client.decide('app');
         }),

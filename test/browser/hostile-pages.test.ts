@@ -29,14 +29,13 @@ describe('a page with Trusted Types', () => {
 
   it('says which directive to change when the page does not list client-canary, without an uncaught error', async () => {
     const config = publish(appConfig({ percentage: 100 }), '/tt-unlisted/canary-config.json');
-    const { page, errors } = await chromium.open();
-    await recordEvents(page);
+    const { page, errors, console: printed } = await chromium.open();
     await page.goto(sitePage({ config, load: 'app' }, { headers: { 'Content-Security-Policy': "require-trusted-types-for 'script'; trusted-types other-policy" } }));
-    await page.waitForFunction(() => (window as unknown as { seen: { errors: string[] } }).seen.errors.includes('asset-load'));
-    const { messages } = await recorded(page);
-    // The validator chunk cannot load either (a cold start): the config is unusable, and no step can run.
-    expect(messages.join('\n')).toMatch(/the validator could not load: the page's Trusted Types refused .*client-canary\.validate\.js \(list client-canary in its trusted-types directive\)/);
-    expect(messages.join('\n')).toMatch(/no assets of "app" could run/);
+    await page.waitForFunction(() => window.clientCanary);
+    await expect.poll(() => printed.join('\n')).toMatch(/no assets of "app" could run/);
+    // The client's chunk cannot load either (a cold start): the config is unusable, and no step can run.
+    expect(printed.join('\n')).toMatch(/the client could not load: the page's Trusted Types refused .*client-canary\.validate\.js \(list client-canary in its trusted-types directive\)/);
+    expect(await page.evaluate(() => window.clientCanary!.isCanary('app'))).toBe(false);
     expect(await page.evaluate(() => window.appVersion)).toBeUndefined();
     expect(errors).toEqual([]);
   });

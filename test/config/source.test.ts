@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCache, writeCache } from '../../src/config/cache';
+import { readCache, writeCache, type CachedConfig } from '../../src/config/cache';
 import { parseConfig } from '../../src/config/parse';
 import type { CanaryConfig } from '../../src/config/schema';
 import { createConfigSource, type ConfigSourceOptions } from '../../src/config/source';
@@ -27,10 +27,23 @@ function setup(answers: (CanaryConfig | string | Error)[], options: Partial<Conf
     if (answer instanceof Error) throw answer;
     return new Response(typeof answer === 'string' ? answer : JSON.stringify(answer), { headers: { date: new Date(clock.now + 5_000).toUTCString() } });
   };
-  const source = createConfigSource({
+  // The page's side of the config (src/loader/page.ts): the config in use and the cached copy.
+  let config: CanaryConfig | null = null;
+  let clockOffset = 0;
+  const page = {
     configUrl: url,
-    fetch: fetcher,
     storage,
+    request: undefined,
+    config: () => config,
+    apply: (entry: CachedConfig) => {
+      config = entry.config;
+      clockOffset = entry.serverDate === undefined ? 0 : entry.serverDate - entry.fetchedAt;
+    },
+    cached: (maxAgeMs: number) => readCache(storage, url, clock.now, maxAgeMs),
+  };
+  const network = createConfigSource({
+    page,
+    fetch: fetcher,
     now: () => clock.now,
     timeoutMs: 1500,
     maxStaleMs: week,
@@ -39,6 +52,7 @@ function setup(answers: (CanaryConfig | string | Error)[], options: Partial<Conf
     onChange: (event) => changes.push(event),
     ...options,
   });
+  const source = { ...network, config: page.config, clockOffset: () => clockOffset, cached: page.cached, apply: page.apply };
   return { source, memory, storage, clock, errors, changes, requests: () => requests };
 }
 

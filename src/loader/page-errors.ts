@@ -1,0 +1,46 @@
+/** One error of the page, as the health record will carry it (SPEC 8). */
+export interface PageError {
+  type: 'error' | 'rejection' | 'csp';
+  message: string;
+  /** The script it came from, or the blocked URL of a CSP violation. */
+  source?: string;
+  /** The feature whose canary asset threw. */
+  feature?: string;
+  /** ms since the page started (performance.now()). */
+  at: number;
+}
+
+/** The page's errors from its first moment: at most 20 kept, the rest counted. */
+export interface PageErrors {
+  list: PageError[];
+  dropped: number;
+}
+
+const KEPT = 20;
+
+/**
+ * Buffers the page's uncaught errors, unhandled rejections and CSP violations from the moment the
+ * loader runs, and calls `onCanaryError` for an uncaught error thrown by a canary script of this
+ * page (its `filename` is one of the feature's canary asset URLs): the guard counts those.
+ */
+export function bufferPageErrors(win: Window | undefined, canaryOf: (url: string) => string | undefined, onCanaryError: (feature: string, event: ErrorEvent) => void): PageErrors {
+  const errors: PageErrors = { list: [], dropped: 0 };
+  const keep = (error: PageError) => (errors.list.length < KEPT ? errors.list.push(error) : errors.dropped++);
+  const text = (value: unknown) => {
+    try {
+      return String(value instanceof Error ? value.message : value).slice(0, 500);
+    } catch {
+      return '';
+    }
+  };
+  win?.addEventListener('error', (event) => {
+    // A plain `error` Event (no message) is no thrown error.
+    if (typeof event.message !== 'string') return;
+    const feature = typeof event.filename === 'string' ? canaryOf(event.filename) : undefined;
+    keep({ type: 'error', message: text(event.message), source: event.filename || undefined, feature, at: performance.now() });
+    if (feature) onCanaryError(feature, event);
+  });
+  win?.addEventListener('unhandledrejection', (event) => keep({ type: 'rejection', message: text(event.reason), at: performance.now() }));
+  win?.addEventListener('securitypolicyviolation', (event) => keep({ type: 'csp', message: event.violatedDirective, source: event.blockedURI, at: performance.now() }));
+  return errors;
+}
