@@ -196,7 +196,7 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
       safely(() => {
         if (!nameOf(feature) || (variant !== null && variant !== 'stable' && variant !== 'canary'))
           throw new TypeError('override(feature, variant) takes a feature name and "stable", "canary" or null');
-        page.overrides = { ...options.overrides, ...storeOverride(page.session, nameOf(feature), variant) };
+        page.overrides = { ...options.overrides, ...storeOverride(page.session, page.marks, nameOf(feature), variant) };
       }, () => undefined),
     refresh: () => (configUrl ? source.refresh() : Promise.resolve()).catch(() => undefined),
     on: (event, listener) =>

@@ -8,5 +8,7 @@ export const UID_COOKIE = 'client_canary_uid';
 export const GUARD_KEY = 'client-canary:guard';
 /** sessionStorage: this tab's QA overrides. */
 export const OVERRIDES_KEY = 'client-canary:overrides';
+/** localStorage: set once a tab of this origin stored overrides; until then no page reads sessionStorage. */
+export const OVERRIDES_USED_KEY = 'client-canary:overrides-used';
 /** localStorage: the last good config of one config URL. */
 export const cacheKey = (configUrl: string): string => `client-canary:config:${configUrl}`;

@@ -19,12 +19,11 @@ export interface PageErrors {
 const KEPT = 20;
 
 /**
- * Buffers the page's uncaught errors, unhandled rejections and CSP violations from the moment the
+ * Buffers into `errors` the page's uncaught errors, unhandled rejections and CSP violations from the moment the
  * loader runs, and calls `onCanaryError` for an uncaught error thrown by a canary script of this
  * page (its `filename` is one of the feature's canary asset URLs): the guard counts those.
  */
-export function bufferPageErrors(win: Window | undefined, canaryOf: (url: string) => string | undefined, onCanaryError: (feature: string, event: ErrorEvent) => void): PageErrors {
-  const errors: PageErrors = { list: [], dropped: 0 };
+export function bufferPageErrors(win: Window | undefined, errors: PageErrors, canaryOf: (url: string) => string | undefined, onCanaryError: (feature: string, event: ErrorEvent) => void): void {
   const keep = (error: PageError) => (errors.list.length < KEPT ? errors.list.push(error) : errors.dropped++);
   const text = (value: unknown) => {
     try {
@@ -42,5 +41,4 @@ export function bufferPageErrors(win: Window | undefined, canaryOf: (url: string
   });
   win?.addEventListener('unhandledrejection', (event) => keep({ type: 'rejection', message: text(event.reason), at: performance.now() }));
   win?.addEventListener('securitypolicyviolation', (event) => keep({ type: 'csp', message: event.violatedDirective, source: event.blockedURI, at: performance.now() }));
-  return errors;
 }

@@ -54,6 +54,8 @@ export interface Page {
   readonly configUrl: string;
   readonly storage: SafeStorage;
   readonly session: SafeStorage;
+  /** Where the mark of stored overrides lives: localStorage, or the session's when storage is off. */
+  readonly marks: SafeStorage;
   readonly guard: Guard;
   readonly assets: AssetLoader;
   readonly errors: PageErrors;
@@ -95,6 +97,7 @@ export function startPage(options: PageOptions): Page {
   const now = typeof options.now === 'function' ? options.now : Date.now;
   const storage = safeStorage(() => (options.storage === undefined ? win?.localStorage : options.storage));
   const session = safeStorage(() => win?.sessionStorage);
+  const marks = options.storage === null ? session : storage;
   const param = options.overrideParam;
   const maxAgeMs = options.maxAgeMs;
   const guardErrors = options.guardErrors;
@@ -135,9 +138,7 @@ export function startPage(options: PageOptions): Page {
   const failCanary = (feature: string, ...error: Report) => {
     if (guard.trip(feature, config?.revision)) report(...error);
   };
-  const errors = bufferPageErrors(win, assets.canaryOf, (feature, event) =>
-    failCanary(feature, 'canary-error', `canary code of "${feature}" threw: ${event.message}`, { feature, url: event.filename, cause: event.error }),
-  );
+  const errors: PageErrors = { list: [], dropped: 0 };
 
   const decideNow = (feature: string): Decision => {
     const d = decide(settled ? config : null, feature, {
@@ -209,12 +210,13 @@ export function startPage(options: PageOptions): Page {
     configUrl,
     storage,
     session,
+    marks,
     guard,
     assets,
     errors,
     request: undefined,
     warm: undefined,
-    overrides: { ...options.overrides, ...readOverrides(session, win?.location.search ?? '', param === undefined ? 'canary' : typeof param === 'string' && param) },
+    overrides: { ...options.overrides, ...readOverrides(session, marks, win?.location.search ?? '', param === undefined ? 'canary' : typeof param === 'string' && param) },
     config: () => config,
     clockOffset: () => clockOffset,
     apply(entry) {
@@ -262,6 +264,11 @@ export function startPage(options: PageOptions): Page {
       }
     }
   }
+  // Listening costs Chromium about half a millisecond: after the warm start's tags, in the same
+  // task, so that no error of the page can happen in between.
+  bufferPageErrors(win, errors, assets.canaryOf, (feature, event) =>
+    failCanary(feature, 'canary-error', `canary code of "${feature}" threw: ${event.message}`, { feature, url: event.filename, cause: event.error }),
+  );
   return page;
 }
 

@@ -29,6 +29,26 @@ describe('stickyUserId', () => {
     expect(stickyUserId(undefined, safeStorage(() => store), document)).toEqual({ userId: first.userId, source: 'storage' });
   });
 
+  it('mirrors an id found in localStorage in the cookie after the call, without reading the cookie during it', async () => {
+    store.setItem(UID_KEY, 'stored-id');
+    let reads = 0;
+    let jar = '';
+    const doc = {
+      location: { protocol: 'https:' },
+      get cookie() {
+        reads++;
+        return jar;
+      },
+      set cookie(value: string) {
+        jar = value.split(';')[0]!;
+      },
+    } as unknown as Document;
+    expect(stickyUserId(undefined, safeStorage(() => store), doc)).toEqual({ userId: 'stored-id', source: 'storage' });
+    expect(reads).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(jar).toBe(`${UID_COOKIE}=stored-id`);
+  });
+
   it('gives every device its own id', () => {
     const a = stickyUserId(undefined, safeStorage(() => new MemoryStorage()), undefined).userId;
     const b = stickyUserId(undefined, safeStorage(() => new MemoryStorage()), undefined).userId;

@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAssetLoader } from '../../src/assets/chain';
 import { createOriginPolicy } from '../../src/assets/policy';
-import { bufferPageErrors } from '../../src/loader/page-errors';
+import { bufferPageErrors, type PageErrors } from '../../src/loader/page-errors';
 
 describe('bufferPageErrors: the guard\'s canary errors', () => {
   const cdn = 'https://cdn.example.com';
@@ -14,7 +14,8 @@ describe('bufferPageErrors: the guard\'s canary errors', () => {
     await assets.loadChain('app', [{ name: 'canary', assets: [`${cdn}/c.js#v2`], base: cdn }]);
     await assets.loadChain('lib', [{ name: 'stable', assets: [`${cdn}/s.js`], base: cdn }]);
     const onError = vi.fn();
-    const errors = bufferPageErrors(win, assets.canaryOf, onError);
+    const errors: PageErrors = { list: [], dropped: 0 };
+    bufferPageErrors(win, errors, assets.canaryOf, onError);
     return { win, onError, errors };
   }
   const thrown = (filename: string) => new ErrorEvent('error', { filename, message: 'boom' });
@@ -40,14 +41,16 @@ describe('bufferPageErrors: the guard\'s canary errors', () => {
   });
 
   it('does nothing without a window', () => {
-    expect(() => bufferPageErrors(undefined, () => 'app', vi.fn())).not.toThrow();
+    expect(() => bufferPageErrors(undefined, { list: [], dropped: 0 }, () => 'app', vi.fn())).not.toThrow();
   });
 });
 
 describe('bufferPageErrors: the page\'s errors', () => {
   const page = () => {
     const win = new EventTarget() as unknown as Window;
-    return { win, errors: bufferPageErrors(win, () => undefined, vi.fn()) };
+    const errors: PageErrors = { list: [], dropped: 0 };
+    bufferPageErrors(win, errors, () => undefined, vi.fn());
+    return { win, errors };
   };
 
   it('keeps uncaught errors, unhandled rejections and CSP violations, in order', () => {
