@@ -4,6 +4,7 @@
  * before the rest of the client (events, refresh, the API) is attached. No validator, no events:
  * the script-tag loader is this module and little more.
  */
+import type { CanaryOptions } from '../client';
 import type { CachedConfig } from '../config/cache';
 import { readCache } from '../config/cache';
 import type { CanaryConfig } from '../config/schema';
@@ -11,8 +12,7 @@ import { createAssetLoader, type AssetLoader, type ChainResult, type Step } from
 import { currentScript } from '../assets/current-script';
 import { createGuard, type Guard } from '../assets/guard';
 import { createOriginPolicy } from '../assets/policy';
-import { decide, hasOwn, type Attributes, type Decision, type UserIdSource, type Variant } from '../decide/decide';
-import type { Fallback } from '../decide/flags';
+import { decide, hasOwn, type Decision, type UserIdSource, type Variant } from '../decide/decide';
 import type { CanaryErrorCode } from '../errors';
 import { safeStorage, type SafeStorage } from '../identity/safe-storage';
 import { stickyUserId } from '../identity/sticky-id';
@@ -20,22 +20,10 @@ import { readOverrides, type Overrides } from '../overrides';
 import { bufferPageErrors, type PageErrors } from './page-errors';
 
 /** What the page needs of createCanary's options; values are checked here, and reported by the client. */
-export interface PageOptions {
-  configUrl: string;
-  userId?: string;
-  attributes?: Attributes;
-  maxAgeMs?: number;
-  allowedOrigins?: unknown;
-  nonce?: string;
-  overrideParam?: string | false;
-  overrides?: Overrides;
-  guardErrors?: number;
-  fallback?: Fallback;
-  loadAssets?: boolean | string[];
-  fetch?: typeof fetch;
-  storage?: Storage | null;
-  now?: () => number;
-}
+export type PageOptions = Pick<
+  CanaryOptions,
+  'configUrl' | 'userId' | 'attributes' | 'maxAgeMs' | 'allowedOrigins' | 'nonce' | 'overrideParam' | 'overrides' | 'guardErrors' | 'fallback' | 'loadAssets' | 'fetch' | 'storage' | 'now'
+>;
 
 /** A failure met before the client was attached, as `new CanaryError(...report)` takes it. */
 export type Report = [code: CanaryErrorCode, message: string, detail?: { cause?: unknown; feature?: string; url?: string }];
