@@ -6,7 +6,7 @@ import type { Attributes, Decision, Variant } from './decide/decide';
 import { allFlags, featuresOf, flagValue, type Fallback } from './decide/flags';
 import { CanaryError } from './errors';
 import { createEmitter, type EventName, type Listener } from './events/emitter';
-import { createBeacon } from './events/beacon';
+import { createHealthReporter } from './health/reporter';
 import type { Page } from './loader/page';
 import { readOptions } from './options';
 import { storeOverride, type Overrides } from './overrides';
@@ -33,7 +33,7 @@ export interface CanaryOptions {
   allowedOrigins?: string[];
   /** CSP nonce for inserted tags; by default the nonce of the script that calls createCanary (the loader's own tag). */
   nonce?: string;
-  /** Exposures and errors are sent here with `navigator.sendBeacon` when the page is hidden. */
+  /** The page's health record (exposures, errors, vitals; SPEC 8) is sent here when the page is hidden, e.g. to `client-canary collect`. */
   beaconUrl?: string;
   /** Query parameter of QA overrides (default `canary`); false turns query-string overrides off. */
   overrideParam?: string | false;
@@ -91,12 +91,12 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
   const win = typeof window === 'object' ? window : undefined;
   const now = typeof options.now === 'function' ? options.now : Date.now;
   const emitter = createEmitter();
-  const beacon = typeof options.beaconUrl === 'string' && options.beaconUrl && win ? createBeacon(options.beaconUrl, win) : undefined;
+  const health = typeof options.beaconUrl === 'string' && options.beaconUrl && win ? createHealthReporter(options.beaconUrl, win, page, now) : undefined;
 
   const emitError = (error: CanaryError) => {
     console.warn(`client-canary: ${error.message}`);
     emitter.emit('error', error);
-    beacon?.('error', error);
+    health?.error(error);
   };
   const report = (...args: ConstructorParameters<typeof CanaryError>) => emitError(new CanaryError(...args));
 
@@ -129,7 +129,7 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
       const { userIdSource: _source, error: _error, ...decision } = d;
       const event = { ...decision, userId };
       emitter.emit('exposure', event);
-      beacon?.('exposure', event);
+      health?.expose(d);
     },
     error: report,
   });

@@ -47,6 +47,8 @@ export interface AssetLoader {
   loadChain(feature: string, steps: readonly Step[]): Promise<ChainResult>;
   /** The feature whose canary asset `url` is (query kept, fragment ignored), for uncaught errors. */
   canaryOf(url: string): string | undefined;
+  /** The feature that inserted asset `url`, in any step (the first one to, for a shared URL). */
+  featureOf(url: string): string | undefined;
 }
 
 // Browsers report a script's URL without its fragment (`error.filename`); compare without it.
@@ -61,6 +63,7 @@ export function createAssetLoader(doc: Document | undefined, nonce: string | und
   const inserted = new Map<string, Promise<boolean>>();
   const elements = new Map<string, HTMLElement>();
   const canaryUrls = new Map<string, string>();
+  const owners = new Map<string, string>();
   const refusedOnce = new Set<string>();
   // How many steps, running or ran, use each URL: a skipped step takes out only sheets no other uses.
   const users = new Map<string, number>();
@@ -116,6 +119,7 @@ export function createAssetLoader(doc: Document | undefined, nonce: string | und
     }
     const urls = [...new Set(resolved.map((asset) => asset.url))];
     for (const url of urls) users.set(url, (users.get(url) ?? 0) + 1);
+    for (const url of urls) if (!owners.has(withoutHash(url))) owners.set(withoutHash(url), feature);
     if (watched) for (const url of urls) canaryUrls.set(withoutHash(url), feature);
     const outcomes = await Promise.all(resolved.map((asset) => inserted.get(asset.url)!));
     const failed = resolved.filter((_, i) => !outcomes[i]).map((asset) => asset.url);
@@ -150,5 +154,6 @@ export function createAssetLoader(doc: Document | undefined, nonce: string | und
       return result;
     },
     canaryOf: (url) => canaryUrls.get(withoutHash(url)),
+    featureOf: (url) => owners.get(withoutHash(url)),
   };
 }

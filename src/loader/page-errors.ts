@@ -4,7 +4,7 @@ export interface PageError {
   message: string;
   /** The script it came from, or the blocked URL of a CSP violation. */
   source?: string;
-  /** The feature whose canary asset threw. */
+  /** The feature one of whose assets (canary or stable) threw. */
   feature?: string;
   /** ms since the page started (performance.now()). */
   at: number;
@@ -20,10 +20,16 @@ const KEPT = 20;
 
 /**
  * Buffers into `errors` the page's uncaught errors, unhandled rejections and CSP violations from the moment the
- * loader runs, and calls `onCanaryError` for an uncaught error thrown by a canary script of this
- * page (its `filename` is one of the feature's canary asset URLs): the guard counts those.
+ * loader runs (an error from one of a feature's assets names the feature), and calls
+ * `onCanaryError` for an uncaught error thrown by a canary script of this page (its `filename` is
+ * one of the feature's canary asset URLs): the guard counts those.
  */
-export function bufferPageErrors(win: Window | undefined, errors: PageErrors, canaryOf: (url: string) => string | undefined, onCanaryError: (feature: string, event: ErrorEvent) => void): void {
+export function bufferPageErrors(
+  win: Window | undefined,
+  errors: PageErrors,
+  assets: { canaryOf(url: string): string | undefined; featureOf(url: string): string | undefined },
+  onCanaryError: (feature: string, event: ErrorEvent) => void,
+): void {
   const keep = (error: PageError) => (errors.list.length < KEPT ? errors.list.push(error) : errors.dropped++);
   const text = (value: unknown) => {
     try {
@@ -35,9 +41,10 @@ export function bufferPageErrors(win: Window | undefined, errors: PageErrors, ca
   win?.addEventListener('error', (event) => {
     // A plain `error` Event (no message) is no thrown error.
     if (typeof event.message !== 'string') return;
-    const feature = typeof event.filename === 'string' ? canaryOf(event.filename) : undefined;
-    keep({ type: 'error', message: text(event.message), source: event.filename || undefined, feature, at: performance.now() });
-    if (feature) onCanaryError(feature, event);
+    const source = typeof event.filename === 'string' ? event.filename : '';
+    keep({ type: 'error', message: text(event.message), source: source || undefined, feature: assets.featureOf(source), at: performance.now() });
+    const canary = assets.canaryOf(source);
+    if (canary) onCanaryError(canary, event);
   });
   win?.addEventListener('unhandledrejection', (event) => keep({ type: 'rejection', message: text(event.reason), at: performance.now() }));
   win?.addEventListener('securitypolicyviolation', (event) => keep({ type: 'csp', message: event.violatedDirective, source: event.blockedURI, at: performance.now() }));

@@ -65,6 +65,8 @@ export interface Page {
   settle(): void;
   /** The decision the page acts on now, without an exposure. */
   decideNow(feature: string): Decision;
+  /** The decision of bucketing, the lists and targeting alone (no override, guard or fallback chain): the arm. */
+  assigned(feature: string): Decision;
   /** The decision the page acts on: an exposure when the feature is first used or its variant changed. */
   use(feature: string): Decision;
   /** Runs the fallback chain of `feature`, once per page. */
@@ -221,6 +223,7 @@ export function startPage(options: PageOptions): Page {
       for (const feature of named) void loadFeature(feature);
     },
     decideNow,
+    assigned: (feature) => decide(settled ? config : null, feature, { userId, userIdSource, attributes: options.attributes, now: now() + clockOffset }),
     use,
     loadFeature,
     withAssets,
@@ -254,7 +257,7 @@ export function startPage(options: PageOptions): Page {
   }
   // Listening costs Chromium about half a millisecond: after the warm start's tags, in the same
   // task, so that no error of the page can happen in between.
-  bufferPageErrors(win, errors, assets.canaryOf, (feature, event) =>
+  bufferPageErrors(win, errors, assets, (feature, event) =>
     failCanary(feature, 'canary-error', `canary code of "${feature}" threw: ${event.message}`, { feature, url: event.filename, cause: event.error }),
   );
   return page;

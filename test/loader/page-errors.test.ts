@@ -15,7 +15,7 @@ describe('bufferPageErrors: the guard\'s canary errors', () => {
     await assets.loadChain('lib', [{ name: 'stable', assets: [`${cdn}/s.js`], base: cdn }]);
     const onError = vi.fn();
     const errors: PageErrors = { list: [], dropped: 0 };
-    bufferPageErrors(win, errors, assets.canaryOf, onError);
+    bufferPageErrors(win, errors, assets, onError);
     return { win, onError, errors };
   }
   const thrown = (filename: string) => new ErrorEvent('error', { filename, message: 'boom' });
@@ -41,7 +41,7 @@ describe('bufferPageErrors: the guard\'s canary errors', () => {
   });
 
   it('does nothing without a window', () => {
-    expect(() => bufferPageErrors(undefined, { list: [], dropped: 0 }, () => 'app', vi.fn())).not.toThrow();
+    expect(() => bufferPageErrors(undefined, { list: [], dropped: 0 }, { canaryOf: () => 'app', featureOf: () => 'app' }, vi.fn())).not.toThrow();
   });
 });
 
@@ -49,7 +49,7 @@ describe('bufferPageErrors: the page\'s errors', () => {
   const page = () => {
     const win = new EventTarget() as unknown as Window;
     const errors: PageErrors = { list: [], dropped: 0 };
-    bufferPageErrors(win, errors, () => undefined, vi.fn());
+    bufferPageErrors(win, errors, { canaryOf: () => undefined, featureOf: () => undefined }, vi.fn());
     return { win, errors };
   };
 
