@@ -20,8 +20,10 @@ const jsonSchema = () => ({
   // Once, after the ESM file is written (this hook runs for each output).
   async writeBundle(output) {
     if (output.format !== 'es') return;
-    const { toJsonSchema } = await import(`${pathToFileURL('dist/index.js').href}?t=${Date.now()}`);
+    const { toJsonSchema, healthRecordSchema } = await import(`${pathToFileURL('dist/index.js').href}?t=${Date.now()}`);
+    const { toJSONSchema } = await import('zod/mini');
     await writeFile('dist/canary-config.schema.json', `${JSON.stringify(toJsonSchema(), null, 2)}\n`);
+    await writeFile('dist/health-record.schema.json', `${JSON.stringify({ ...toJSONSchema(healthRecordSchema), title: 'client-canary health record, beacon format v1' }, null, 2)}\n`);
   },
 });
 
@@ -34,7 +36,7 @@ const minify = () => terser({ ecma: 2020, module: false, compress: { passes: 3 }
  * one of their users, and the entry (or the checker) would import zod statically through them.
  */
 const npmChunks = (id) =>
-  /\/src\/config\/(parse|schema)\.ts$/.test(id) ? 'schema' : /\/src\/config\/(check|rules)\.ts$/.test(id) ? 'check' : /\/src\/decide\/duration\.ts$/.test(id) ? 'duration' : undefined;
+  /\/src\/(config\/(parse|schema)|health\/record-schema)\.ts$/.test(id) ? 'schema' : /\/src\/config\/(check|rules)\.ts$/.test(id) ? 'check' : /\/src\/decide\/duration\.ts$/.test(id) ? 'duration' : undefined;
 
 /** Points src/global.ts's import of './index' at the rolled types beside it in dist/. */
 const publicTypes = (file) => (id) => (id.endsWith('/src/index') || id === './index' ? file : id);
@@ -79,7 +81,7 @@ export default [
     // The CLI, for Node: never part of the browser bundle.
     // cli.js is the bin; cli-main.js exports main() for programs (the demo's rollout console).
     input: { cli: 'src/cli/bin.ts', 'cli-main': 'src/cli/main.ts' },
-    external: (id) => id === 'zod/mini' || id.startsWith('node:') || id.startsWith('@aws-sdk/'),
+    external: (id) => id === 'zod/mini' || id === 'prom-client' || id.startsWith('node:') || id.startsWith('@aws-sdk/'),
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'cli-[name].js', banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
     plugins: [ts()],
     onwarn,

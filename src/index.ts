@@ -11,3 +11,5 @@ export { effectivePercentage } from './decide/ramp';
 export { CanaryError } from './errors';
 export type { CanaryErrorCode } from './errors';
 export type { CanaryEvents, ChangeEvent, EventName, ExposureEvent, Listener } from './events/emitter';
+export { healthRecordSchema } from './health/record-schema';
+export type { ErrorKind, HealthError, HealthExposure, HealthRecord, HealthVital, VitalName } from './health/record';

@@ -55,13 +55,14 @@ describe('review: loader races', () => {
   it('warm start with the second chunk failing: canary assets run but the client says stable', async () => {
     const config = publish(appConfig({ percentage: 100 }), '/warm404/canary-config.json');
     const url = dirPage('warm404', { config, load: 'app' });
+    const url2 = dirPage('warm404b', { config, load: 'app' });
     const context = await chromium.newContext();
     const first = await chromium.open(url, { context });
     await first.page.waitForFunction(() => window.appVersion);
     await first.page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('client-canary:config:')));
-    site().fault('/warm404/client-canary.validate.js', { status: 404 });
+    site().fault('/warm404b/client-canary.validate.js', { status: 404 });
     const second = await chromium.open(undefined, { context });
-    await second.page.goto(url + '?again');
+    await second.page.goto(url2);
     await second.page.waitForFunction(() => window.clientCanary);
     const state = await second.page.evaluate(() => ({ version: window.appVersion, variant: window.clientCanary!.variant('app'), tone: window.clientCanary!.flag('tone', 'none'), ctx: window.clientCanary!.context() }));
     console.log(state);
@@ -73,17 +74,18 @@ describe('review: loader races', () => {
   it('warm start with a second chunk that hangs: window.clientCanary is never set, queued callbacks never run', async () => {
     const config = publish(appConfig({ percentage: 100 }), '/warmhang/canary-config.json');
     const url = dirPage('warmhang', { config, load: 'app', timeout: '500' });
+    const url2 = dirPage('warmhangb', { config, load: 'app', timeout: '500' });
     const context = await chromium.newContext();
     const first = await chromium.open(url, { context });
     await first.page.waitForFunction(() => window.clientCanary && Object.keys(localStorage).some((k) => k.startsWith('client-canary:config:')));
-    site().fault('/warmhang/client-canary.validate.js', { hang: true });
+    site().fault('/warmhangb/client-canary.validate.js', { hang: true });
     const second = await chromium.open(undefined, { context });
     await second.page.addInitScript(probe);
-    await second.page.goto(url + '?again', { waitUntil: 'commit' });
+    await second.page.goto(url2, { waitUntil: 'commit' });
     await second.page.waitForTimeout(4000);
     const state = await second.page.evaluate(() => ({ version: window.appVersion, has: !!window.clientCanary, queued: (window as unknown as { queued: number }).queued }));
     console.log(state);
-    site().fault('/warmhang/client-canary.validate.js', undefined);
+    site().fault('/warmhangb/client-canary.validate.js', undefined);
     expect(state.version).toBe(CANARY);
     expect(state.has).toBe(false); // BUG: no client 4 s after start (timeout 500)
     expect(state.queued).toBe(0);

@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { collect } from './collect';
 import { decide } from './decide';
 import { kill, revive } from './enabled';
 import { featureAdd, featureRemove } from './feature';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   decide,
   schema,
   init,
+  collect,
 ];
 
 /**
