@@ -30,13 +30,20 @@ const jsonSchema = () => ({
 const minify = () => terser({ ecma: 2020, module: false, compress: { passes: 3 }, format: { comments: false } });
 
 /**
- * The npm build's chunks: parseConfig and the zod schema (zod stays external); the client's
+ * The npm build's chunks: parseConfig and the zod schemas (zod stays external); the client's
  * compact checker with the rules it shares with the schema (loaded by a dynamic import); and the
- * duration rule that the rules and the ramps share. Left to rollup, the shared modules would join
- * one of their users, and the entry (or the checker) would import zod statically through them.
+ * small constants that the client, the checker and the schemas share (durations, names, the
+ * record's limits). Left to rollup, the shared modules would join one of their users, and the
+ * entry (or the checker) would import zod statically through them.
  */
 const npmChunks = (id) =>
-  /\/src\/(config\/(parse|schema)|health\/record-schema)\.ts$/.test(id) ? 'schema' : /\/src\/config\/(check|rules)\.ts$/.test(id) ? 'check' : /\/src\/decide\/duration\.ts$/.test(id) ? 'duration' : undefined;
+  /\/src\/(config\/(parse|schema)|health\/record-schema)\.ts$/.test(id)
+    ? 'schema'
+    : /\/src\/config\/(check|rules)\.ts$/.test(id)
+      ? 'check'
+      : /\/src\/(decide\/duration|config\/names|health\/record)\.ts$/.test(id)
+        ? 'shared'
+        : undefined;
 
 /** Points src/global.ts's import of './index' at the rolled types beside it in dist/. */
 const publicTypes = (file) => (id) => (id.endsWith('/src/index') || id === './index' ? file : id);

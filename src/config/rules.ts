@@ -4,6 +4,7 @@
  * (check.ts). One pattern and one message per rule, written once here.
  */
 import { durationMs } from '../decide/duration';
+import { NAME_PATTERN } from './names';
 
 /** A rule: a test and what is expected instead (the message reads `expected <expected>`). */
 export type Rule<T> = [test: (value: T) => boolean, expected: string];
@@ -17,8 +18,7 @@ export const RESERVED_NAMES: readonly string[] = ['__proto__', 'constructor', 'p
 /** What a reserved name is told to be instead. */
 export const NOT_RESERVED = `a name other than ${RESERVED_NAMES.map((n) => JSON.stringify(n)).join(', ')}`;
 
-/** Names of features, flags and match attributes. */
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export { NAME_PATTERN } from './names';
 export const NAME: Rule<string> = [(s) => NAME_PATTERN.test(s), 'a name of 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit'];
 export const NOT_RESERVED_NAME: Rule<string> = [(s) => !RESERVED_NAMES.includes(s), NOT_RESERVED];
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { NAME_PATTERN } from '../config/rules';
+import { NAME_PATTERN } from '../config/names';
 import { ERROR_KINDS, MAX_RECORD_ERRORS, VITAL_NAMES, type HealthRecord } from './record';
 
 /** A bounded text: records come from the internet. */

@@ -1,4 +1,4 @@
-import { NAME_PATTERN } from '../config/rules';
+import { NAME_PATTERN } from '../config/names';
 import type { Decision } from '../decide/decide';
 import type { CanaryError } from '../errors';
 import type { Page } from '../loader/page';
