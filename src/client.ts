@@ -143,9 +143,10 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
     void source.recheck(page.warm);
     void source.refresh(true);
   } else if (page.settled()) {
-    // The loader gave up waiting for this chunk and took the fallback: the config still comes.
+    // The loader gave up waiting for this chunk and the page took its fallback: it stays on it
+    // (no stale copy stands in now), and the config is cached for the next page load.
     started = Promise.resolve();
-    void source.refresh();
+    void source.refresh(true);
   } else started = source.refresh().then(page.settle);
   if (win && configUrl && refreshIntervalMs) win.setInterval(() => void source.refresh(), refreshIntervalMs);
 

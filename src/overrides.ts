@@ -13,10 +13,11 @@ export type Overrides = Record<string, Variant>;
  * The first sessionStorage access of a page costs Chromium a synchronous trip to the browser
  * process (about 1.4 ms), and overrides are rare (QA tabs): the tab's overrides are read only once
  * this origin has stored some (a mark in localStorage says so) or the URL carries the parameter.
+ * `local` is where that mark lives; `session` itself for always reading.
  */
 export function readOverrides(session: SafeStorage, local: SafeStorage, search: string, param: string | false): Overrides {
   const value = param && search ? new URLSearchParams(search).get(param) : null;
-  if (!value && !local.get(OVERRIDES_USED_KEY)) return Object.create(null) as Overrides;
+  if (!value && local !== session && !local.get(OVERRIDES_USED_KEY)) return Object.create(null) as Overrides;
   if (value === 'reset') session.remove(OVERRIDES_KEY);
   const stored = session.object<Overrides>(OVERRIDES_KEY);
   if (value && value !== 'reset') {

@@ -307,3 +307,15 @@ describe('the config cache', () => {
     expect(calls).toHaveLength(1); // the background refresh
   });
 });
+
+describe('the cold start\'s own request', () => {
+  it('is aborted when the timeout passes, as a request of the client\'s would be', async () => {
+    const signals: (AbortSignal | null | undefined)[] = [];
+    const hung = ((_url: string, init?: RequestInit) => (signals.push(init?.signal), new Promise<Response>(() => undefined))) as typeof globalThis.fetch;
+    const client = createCanary({ configUrl: 'https://cdn.example/c.json', timeoutMs: 50, storage: new MemoryStorage(), fetch: hung });
+    await client.ready();
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(true);
+    expect(client.decide('app').reason).toBe('fallback');
+  });
+});

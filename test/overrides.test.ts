@@ -1,7 +1,9 @@
+// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { safeStorage } from '../src/identity/safe-storage';
 import { OVERRIDES_KEY, OVERRIDES_USED_KEY } from '../src/identity/storage-keys';
 import { readOverrides, storeOverride } from '../src/overrides';
+import { createCanary } from '../src/create-canary';
 import { MemoryStorage } from './helpers/memory-storage';
 
 /** A tab: its sessionStorage (counting reads) and the origin's localStorage. */
@@ -40,5 +42,22 @@ describe('readOverrides', () => {
     expect({ ...readOverrides(t.counted, t.marks, '?canary=app:canary', false) }).toEqual({ app: 'stable' });
     storeOverride(t.counted, t.marks, 'app', null);
     expect({ ...readOverrides(t.counted, t.marks, '', 'canary') }).toEqual({});
+  });
+});
+
+describe('overrides with storage of the app\'s own', () => {
+  it('reads the tab\'s overrides on every page, with a new store each load or none', async () => {
+    sessionStorage.clear();
+    const config = { version: 1, features: { app: { percentage: 0 } } };
+    const fetch = (async () => new Response(JSON.stringify(config))) as typeof globalThis.fetch;
+    createCanary({ configUrl: 'https://cdn.example/c.json', storage: new MemoryStorage(), fetch }).override('app', 'canary');
+    const next = createCanary({ configUrl: 'https://cdn.example/c.json', storage: new MemoryStorage(), fetch });
+    await next.ready();
+    expect(next.decide('app')).toMatchObject({ variant: 'canary', reason: 'override' });
+    sessionStorage.clear();
+    createCanary({ configUrl: 'https://cdn.example/c.json', storage: null, fetch }).override('app', 'stable');
+    const none = createCanary({ configUrl: 'https://cdn.example/c.json', storage: null, fetch });
+    await none.ready();
+    expect(none.decide('app')).toMatchObject({ variant: 'stable', reason: 'override' });
   });
 });

@@ -15,6 +15,14 @@ type Issue = ConfigError & { go?: boolean; kind?: string };
 type Check = (value: unknown, path: Path, out: Issue[]) => void;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** zod's test for a record: an object whose constructor, if any, is Object's kind (not a Map, a Date, a class). */
+const isPlain = (value: unknown): value is Record<string, unknown> => {
+  if (!isObject(value)) return false;
+  const ctor = (value as { constructor?: unknown }).constructor;
+  if (typeof ctor !== 'function') return true;
+  const proto: unknown = ctor.prototype;
+  return isObject(proto) && Object.prototype.hasOwnProperty.call(proto, 'isPrototypeOf');
+};
 const typeOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 
 /** `features.app.stable.assets[0]`, as parse.ts writes paths. */
@@ -58,7 +66,7 @@ const object =
 const record =
   (item: Check, whole?: (value: Record<string, unknown>, path: Path, out: Issue[]) => void): Check =>
   (value, path, out) => {
-    if (!isObject(value)) return wrongType(out, path, 'record', value);
+    if (!isPlain(value)) return wrongType(out, path, 'record', value);
     const from = out.length;
     for (const key of Object.keys(value)) {
       if (key === '__proto__') continue;

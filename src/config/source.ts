@@ -75,7 +75,10 @@ export function createConfigSource(options: ConfigSourceOptions): ConfigSource {
       // The page's own request, once: its time counts from when the page sent it.
       const early = page.request;
       page.request = undefined;
-      const fetcher: typeof fetch = early ? () => early.sent : (options.fetch ?? ((url, init) => fetch(url, init)));
+      // The page's request is aborted when this refresh gives up on it (its timeout).
+      const fetcher: typeof fetch = early
+        ? (_, init) => (init?.signal?.addEventListener('abort', early.abort), early.sent)
+        : (options.fetch ?? ((url, init) => fetch(url, init)));
       const result = await fetchConfig(configUrl, fetcher, options.timeoutMs, validator, early ? now() - early.at : 0);
       if (result.ok) {
         const entry = { ...result.value, fetchedAt: now() };

@@ -47,8 +47,8 @@ export interface Page {
   readonly guard: Guard;
   readonly assets: AssetLoader;
   readonly errors: PageErrors;
-  /** The cold start's config request, started with the page; the first refresh takes it. */
-  request: { sent: Promise<Response>; at: number } | undefined;
+  /** The cold start's config request, started with the page; the first refresh takes it (and may abort it). */
+  request: { sent: Promise<Response>; at: number; abort(): void } | undefined;
   /** The fresh cached config the page was decided by (a warm start), to be checked by the validator. */
   warm: CachedConfig | undefined;
   overrides: Overrides;
@@ -87,7 +87,9 @@ export function startPage(options: PageOptions): Page {
   const now = typeof options.now === 'function' ? options.now : Date.now;
   const storage = safeStorage(() => (options.storage === undefined ? win?.localStorage : options.storage));
   const session = safeStorage(() => win?.sessionStorage);
-  const marks = options.storage === null ? session : storage;
+  // The mark that saves reading sessionStorage lives in the page's localStorage only: with storage
+  // of the app's own (or none), the tab's overrides are always read.
+  const marks = options.storage === undefined ? storage : session;
   const param = options.overrideParam;
   const maxAgeMs = options.maxAgeMs;
   const guardErrors = options.guardErrors;
@@ -220,7 +222,7 @@ export function startPage(options: PageOptions): Page {
       settled = true;
       const load = options.loadAssets;
       const named = Array.isArray(load) ? load.filter((f): f is string => typeof f === 'string') : load ? withAssets(Object.keys(config?.features ?? fallback ?? {})) : [];
-      for (const feature of named) void loadFeature(feature);
+      for (const feature of named) loadFeature(feature).catch(() => undefined);
     },
     decideNow,
     assigned: (feature) => decide(settled ? config : null, feature, { userId, userIdSource, attributes: options.attributes, now: now() + clockOffset }),
@@ -247,9 +249,10 @@ export function startPage(options: PageOptions): Page {
     } else {
       // Cold: the request leaves now, while the validator loads.
       try {
-        const sent = (options.fetch ?? fetch)(configUrl, { cache: 'no-cache', credentials: 'omit' });
+        const controller = new AbortController();
+        const sent = (options.fetch ?? fetch)(configUrl, { cache: 'no-cache', credentials: 'omit', signal: controller.signal });
         sent.catch(() => undefined);
-        page.request = { sent, at: now() };
+        page.request = { sent, at: now(), abort: () => controller.abort() };
       } catch {
         // The client's refresh asks again, and says why.
       }

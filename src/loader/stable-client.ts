@@ -3,24 +3,25 @@ import type { Decision } from '../decide/decide';
 import type { Page } from './page';
 
 /**
- * The client of a page whose second chunk could not load: stable answers, every flag its default,
- * so that code waiting on `clientCanaryQueue` still runs. The page's own assets already ran.
+ * The client of a page whose second chunk could not load in time: it answers what runs on the
+ * page (a warm start's decisions, else stable), every flag its default, so that code waiting on
+ * `clientCanaryQueue` still runs. No events: the console says what happened.
  */
 export function stableClient(page: Page): CanaryClient {
   const done = () => Promise.resolve();
-  const decision = (feature: string): Decision => ({ feature, variant: 'stable', reason: 'fallback', bucket: null, percentage: 0, revision: undefined, userIdSource: page.userIdSource });
+  const decision = (feature: unknown): Decision => page.decideNow(typeof feature === 'string' ? feature : '');
   return {
     ready: done,
-    isCanary: () => false,
-    variant: () => 'stable',
+    isCanary: (feature) => decision(feature).variant === 'canary',
+    variant: (feature) => decision(feature).variant,
     decide: decision,
     flag: (_, value) => value,
     flags: () => ({}),
-    loadAssets: () => Promise.resolve({ ok: false, loaded: [], failed: [], refused: [] }),
+    loadAssets: (feature) => (typeof feature === 'string' ? page.loadFeature(feature) : Promise.resolve({ ok: false, loaded: [], failed: [], refused: [] })),
     override() {},
     refresh: done,
     on: () => () => undefined,
-    context: () => ({ userId: page.userId, variants: {} }),
+    context: () => ({ userId: page.userId, variants: Object.fromEntries(Object.keys(page.config()?.features ?? {}).map((f) => [f, decision(f).variant])) }),
     debug() {},
   };
 }

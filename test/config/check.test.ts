@@ -87,6 +87,11 @@ describe('checkConfig (the browser validator) against parseConfig (zod)', () => 
     for (let i = 0; i < 20_000; i++) deep = [deep];
     same({ version: 1, features: { app: { stable: { assets: deep } } } });
     fc.assert(fc.property(fc.jsonValue(), same), { numRuns: 2_000 });
+    // Not JSON, but what a page may hand to ClientCanary.parseConfig: objects that are no records.
+    class Flags {
+      on = true;
+    }
+    for (const features of [new Map(), new Date(0), new Flags(), Object.create(null), { app: { stable: { flags: new Flags() } } }]) same({ version: 1, features });
   });
 
   it('accepts a valid config as it is, and gives the errors in order', () => {
