@@ -60,6 +60,8 @@ export function createCounts() {
         const counts = arms.get(key(l.feature, l.revision, l.arm))!;
         if (exposure.first) {
           sessions.inc(l);
+          // The series exists from the first session on, so error_sessions / sessions is 0, not absent.
+          errorSessions.inc(l, 0);
           served.inc({ ...l, served: exposure.served });
           counts.sessions++;
           counts.served[exposure.served]++;
