@@ -4,7 +4,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
-import { restScript } from './scripts/rollup-rest.mjs';
+import { chunkScript } from './scripts/rollup-chunk-script.mjs';
 
 // zod's own sources trip these two; they are noise, not problems of ours.
 const onwarn = (warning, warn) => {
@@ -51,7 +51,7 @@ const publicTypes = (file) => (id) => (id.endsWith('/src/index') || id === './in
 export default [
   {
     input: 'src/index.ts',
-    external: ['zod/mini'],
+    external: ['zod/mini', 'web-vitals'],
     // The validator (parse.ts, the schema, zod) in a chunk of its own: createCanary loads it with a
     // dynamic import(), so an app's bundler keeps zod out of the app's main chunk.
     output: [
@@ -62,12 +62,24 @@ export default [
     onwarn,
   },
   {
+    // Google's web-vitals for the script tag (data-vitals): the second chunk loads it after the
+    // page's assets, and carries its integrity.
+    input: 'src/vitals-entry.ts',
+    output: { file: 'dist/client-canary.vitals.js', format: 'iife', name: 'ClientCanary', extend: true, sourcemap: true, plugins: [minify()] },
+    plugins: [resolve({ browser: true }), ts()],
+    onwarn,
+  },
+  {
     // The loader's second chunk: the rest of the client and the validator; adds attachClient,
     // parseConfig and CanaryError to window.ClientCanary. Built before the loader, which carries
     // its integrity. No zod: the compact checker (src/config/check.ts) validates.
     input: 'src/validate.ts',
     output: { file: 'dist/client-canary.validate.js', format: 'iife', name: 'ClientCanary', extend: true, sourcemap: true, inlineDynamicImports: true, plugins: [minify()] },
-    plugins: [resolve({ browser: true }), ts()],
+    plugins: [
+      chunkScript({ swap: 'src/health/vitals-source', by: 'src/health/vitals-script.ts', integrityModule: 'client-canary:vitals-integrity', exportName: 'VITALS_INTEGRITY', file: 'dist/client-canary.vitals.js' }),
+      resolve({ browser: true }),
+      ts(),
+    ],
     onwarn,
   },
   {
@@ -75,14 +87,22 @@ export default [
     input: 'src/browser.ts',
     // extend: a second copy of the tag adds to window.ClientCanary instead of replacing it.
     output: { file: 'dist/client-canary.min.js', format: 'iife', name: 'ClientCanary', extend: true, sourcemap: true, plugins: [minify()] },
-    plugins: [restScript('dist/client-canary.validate.js'), resolve({ browser: true }), ts()],
+    plugins: [
+      chunkScript({ swap: 'src/loader/rest', by: 'src/loader/rest-script.ts', integrityModule: 'client-canary:rest-integrity', exportName: 'REST_INTEGRITY', file: 'dist/client-canary.validate.js' }),
+      resolve({ browser: true }),
+      ts(),
+    ],
     onwarn,
   },
   {
     // The all-in-one build: the loader and its second chunk in one file.
     input: 'src/browser-full.ts',
     output: { file: 'dist/client-canary.full.min.js', format: 'iife', name: 'ClientCanary', extend: true, sourcemap: true, inlineDynamicImports: true, plugins: [minify()] },
-    plugins: [resolve({ browser: true }), ts()],
+    plugins: [
+      chunkScript({ swap: 'src/health/vitals-source', by: 'src/health/vitals-script.ts', integrityModule: 'client-canary:vitals-integrity', exportName: 'VITALS_INTEGRITY', file: 'dist/client-canary.vitals.js' }),
+      resolve({ browser: true }),
+      ts(),
+    ],
     onwarn,
   },
   {

@@ -25,7 +25,7 @@ export const BUDGETS = [
   { what: 'loader + `client-canary.validate.js` (cold start)', budget: 13_000, plus: 1_500, gzip: () => measure('client-canary.min.js').gzip + measure('client-canary.validate.js').gzip },
   { what: '`client-canary.full.min.js`', budget: 13_500, plus: 1_500, gzip: () => measure('client-canary.full.min.js').gzip },
   { what: 'npm: `decide` + `bucketOf` bundled from the entry', budget: 1_500, gzip: async () => (await splitFromNpm("export { decide, bucketOf } from 'client-canary';\n")).gzip },
-  { what: 'npm: `createCanary` main chunk (validator split off)', budget: 5_000, ceiling: 9_300, gzip: async () => (await splitFromNpm("export { createCanary } from 'client-canary';\n")).gzip },
+  { what: 'npm: `createCanary` main chunk (validator split off)', budget: 5_000, ceiling: 9_500, gzip: async () => (await splitFromNpm("export { createCanary } from 'client-canary';\n")).gzip },
 ];
 
 /** The table `npm run size` prints (and the README holds), and whether any row is over its limit. */

@@ -16,8 +16,9 @@ import { tagOptions } from './loader/tag';
 export { bucketOf } from './decide/bucket';
 export { decide } from './decide/decide';
 export { effectivePercentage } from './decide/ramp';
-// For the second chunk's createCanary: one page module on the page.
+// For the second chunk: one page module and one Trusted Types policy on the page.
 export { startPage } from './loader/page';
+export { scriptUrl } from './assets/trusted-types';
 
 type Queued = (client: CanaryClient) => void;
 type Api = typeof import('./index');

@@ -7,6 +7,8 @@ import { allFlags, featuresOf, flagValue, type Fallback } from './decide/flags';
 import { CanaryError } from './errors';
 import { createEmitter, type EventName, type Listener } from './events/emitter';
 import { createHealthReporter } from './health/reporter';
+import { watchVitals } from './health/vitals';
+import { loadWebVitals } from './health/vitals-source';
 import type { Page } from './loader/page';
 import { readOptions } from './options';
 import { storeOverride, type Overrides } from './overrides';
@@ -35,6 +37,8 @@ export interface CanaryOptions {
   nonce?: string;
   /** The page's health record (exposures, errors, vitals; SPEC 8) is sent here when the page is hidden, e.g. to `client-canary collect`. */
   beaconUrl?: string;
+  /** Adds LCP, INP, CLS, FCP and TTFB to the health record (Google's web-vitals, loaded after the page's assets); needs `beaconUrl`. */
+  vitals?: boolean;
   /** Query parameter of QA overrides (default `canary`); false turns query-string overrides off. */
   overrideParam?: string | false;
   overrides?: Overrides;
@@ -148,6 +152,12 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
     started = Promise.resolve();
     void source.refresh(true);
   } else started = source.refresh().then(page.settle);
+  // Vitals after the page's own assets: once decided, their chains done, and the page loaded.
+  if (health && win && options.vitals === true)
+    void started
+      .then(() => Promise.all(page.chains()))
+      .finally(() => watchVitals(win, loadWebVitals, health.vital))
+      .catch(() => undefined);
   if (win && configUrl && refreshIntervalMs) win.setInterval(() => void source.refresh(), refreshIntervalMs);
 
   // Nothing is decided until settled: no features, no flags.

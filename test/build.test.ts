@@ -94,14 +94,14 @@ describe('the script-tag bundle in a DOM', () => {
     (0, eval)(readFileSync(dist('client-canary.min.js'), 'utf8'));
     const api = w.ClientCanary as typeof import('../src/index');
     // The loader's part of the API; its second chunk adds attachClient, parseConfig and CanaryError.
-    expect(Object.keys(api).sort()).toEqual(['bucketOf', 'decide', 'effectivePercentage', 'startPage']);
+    expect(Object.keys(api).sort()).toEqual(['bucketOf', 'decide', 'effectivePercentage', 'scriptUrl', 'startPage']);
     expect(api.bucketOf('app', 'user-42')).toBe(7142);
     expect(w.clientCanary).toBeUndefined();
     // The loader inserted the chunk's tag; happy-dom fires its load without running it: run it here.
     const tag = document.querySelector('script[src$="client-canary.validate.js"]') as HTMLScriptElement;
     expect(tag.integrity).toMatch(/^sha384-/);
     (0, eval)(readFileSync(dist('client-canary.validate.js'), 'utf8'));
-    expect(Object.keys(w.ClientCanary!).sort()).toEqual(['CanaryError', 'attachClient', 'bucketOf', 'createCanary', 'decide', 'effectivePercentage', 'parseConfig', 'startPage']);
+    expect(Object.keys(w.ClientCanary!).sort()).toEqual(['CanaryError', 'attachClient', 'bucketOf', 'createCanary', 'decide', 'effectivePercentage', 'parseConfig', 'scriptUrl', 'startPage']);
     await vi.waitFor(() => expect(w.clientCanary).toBeDefined());
     expect(queued).toEqual([w.clientCanary]);
     (w.clientCanaryQueue as { push(cb: (c: unknown) => void): void }).push((client) => queued.push(client));

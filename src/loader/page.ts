@@ -71,6 +71,8 @@ export interface Page {
   use(feature: string): Decision;
   /** Runs the fallback chain of `feature`, once per page. */
   loadFeature(feature: string): Promise<ChainResult>;
+  /** The chains started so far (the page's assets), settled or not. */
+  chains(): Promise<ChainResult>[];
   /** The features whose assets load when none is named: those with assets in either variant. */
   withAssets(features: string[]): string[];
   /** Failures and exposures go to `sink` from now on, those buffered first. */
@@ -228,6 +230,7 @@ export function startPage(options: PageOptions): Page {
     assigned: (feature) => decide(settled ? config : null, feature, { userId, userIdSource, attributes: options.attributes, now: now() + clockOffset }),
     use,
     loadFeature,
+    chains: () => [...loading.values()],
     withAssets,
     attach(next) {
       sink = next;

@@ -23,6 +23,7 @@ export function tagOptions(script: HTMLScriptElement | null): CanaryOptions {
     maxAgeMs: ms('data-max-age', data.maxAge),
     allowedOrigins: list(data.allowedOrigins),
     beaconUrl: data.beacon,
+    vitals: data.vitals !== undefined && data.vitals !== 'false' && data.vitals !== 'off',
     // "off" turns query overrides off; an empty value is reported by the client, never "any parameter".
     overrideParam: data.overrideParam === 'off' ? false : data.overrideParam,
     loadAssets: load ?? true,

@@ -67,3 +67,21 @@ describe('health records end to end', () => {
     });
   });
 });
+
+describe('vitals, opt in', () => {
+  it('loads web-vitals as its own file after the page\'s assets, and adds FCP and TTFB (at least) to the record', async () => {
+    const config = publish({ version: 1, revision: 'vitals-1', features: { app: { percentage: 0, stable: { assets: [`/app/${STABLE}/app.js`] } } } }, '/vitals/canary-config.json');
+    const beacon = `${collector.url}/r`;
+    const run = await chromium.open(sitePage({ config, load: 'app', beacon, vitals: '' }, { body: '<p>some text for a paint</p>' }));
+    await run.page.waitForFunction(() => window.appVersion && (window.ClientCanary as { webVitals?: unknown } | undefined)?.webVitals);
+    const order = await run.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '')));
+    expect(order.indexOf('client-canary.vitals.js')).toBeGreaterThan(order.indexOf('app.js'));
+    const before = await records();
+    await run.page.waitForTimeout(300);
+    await run.page.goto('about:blank');
+    await expect.poll(records, { timeout: 10_000 }).toBeGreaterThan(before);
+    const metrics = await (await fetch(`${collector.url}/metrics`)).text();
+    for (const name of ['FCP', 'TTFB']) expect(metrics).toMatch(new RegExp(`client_canary_vital_count\\{feature="app",revision="vitals-1",arm="stable",name="${name}"\\} 1`));
+    expect(run.errors).toEqual([]);
+  });
+});

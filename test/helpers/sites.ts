@@ -30,7 +30,7 @@ export function useSites(): { bucket: () => Bucket; site: () => Bucket; publish:
       bucket.put(`/app/${version}/app.css`, `#app { color: ${version === STABLE ? 'rgb(0, 0, 255)' : 'rgb(255, 0, 0)'}; }\n`);
     }
     // The loader and, beside it, the validator chunk it inserts (SPEC 12).
-    for (const file of ['client-canary.min.js', 'client-canary.validate.js']) site.put(`/${file}`, readFileSync(resolve('dist', file)));
+    for (const file of ['client-canary.min.js', 'client-canary.validate.js', 'client-canary.vitals.js']) site.put(`/${file}`, readFileSync(resolve('dist', file)));
   });
   afterAll(async () => {
     await Promise.all([bucket?.close(), site?.close()]);
