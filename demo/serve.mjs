@@ -2,7 +2,9 @@
 //   - the "bucket" (PORT + 1): canary-config.json and the versioned app folders, served with
 //     S3's ETag / Cache-Control / CORS behaviour by the same server the tests use;
 //   - the "app" (PORT, default 8080): the page that loads the SDK by script tag, and the rollout
-//     console's API, which edits the bucket's config by running the client-canary CLI itself.
+//     console's API, which edits the bucket's config by running the client-canary CLI itself;
+//   - the collector (PORT + 2): `client-canary collect`, which the page sends its health record
+//     to and the console reads the counts per arm from.
 // The config is edited in a temporary copy: demo/bucket/canary-config.json stays as committed.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +28,7 @@ const CONSOLE = {
 
 /** Starts the demo; resolves to its two origins and a close(). */
 export async function startDemo({ port = 8080, log = false } = {}) {
-  const { main } = await import(pathToFileURL(here('../dist/cli-main.js')).href);
+  const { main, startCollector } = await import(pathToFileURL(here('../dist/cli-main.js')).href);
   const work = mkdtempSync(join(tmpdir(), 'client-canary-demo-'));
   const configPath = join(work, 'canary-config.json');
   // A revision never seen before, at every start and reset: devices that the guard pinned to an
@@ -69,6 +71,8 @@ export async function startDemo({ port = 8080, log = false } = {}) {
     return { status: 200, body: { code, output: `$ ${shown}\n${lines.join('\n')}`, config: JSON.parse(readFileSync(configPath, 'utf8')) } };
   };
 
+  const collector = await startCollector({ port: port ? port + 2 : 0 });
+
   const app = await startBucketServer({
     root: here('app'),
     port,
@@ -78,7 +82,7 @@ export async function startDemo({ port = 8080, log = false } = {}) {
     onPost: (path, body, headers) => (path === '/api/console' ? runConsole(body, headers) : Promise.resolve(undefined)),
   });
   const configUrl = bucket.url('/canary-config.json');
-  const page = readFileSync(here('app/index.html'), 'utf8').replaceAll('{{CONFIG_URL}}', configUrl);
+  const page = readFileSync(here('app/index.html'), 'utf8').replaceAll('{{CONFIG_URL}}', configUrl).replaceAll('{{BEACON_URL}}', `${collector.url}/r`);
   app.put('/', page, { type: 'text/html; charset=utf-8' });
   app.put('/index.html', page, { type: 'text/html; charset=utf-8' });
   for (const file of ['client-canary.min.js', 'client-canary.validate.js']) app.put(`/${file}`, readFileSync(here(`../dist/${file}`)));
@@ -87,9 +91,10 @@ export async function startDemo({ port = 8080, log = false } = {}) {
   return {
     origin: app.origin,
     bucketOrigin: bucket.origin,
+    collectorOrigin: collector.url,
     configUrl,
     async close() {
-      await Promise.all([app.close(), bucket.close()]);
+      await Promise.all([app.close(), bucket.close(), collector.close()]);
       rmSync(work, { recursive: true, force: true });
     },
   };
@@ -97,5 +102,5 @@ export async function startDemo({ port = 8080, log = false } = {}) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const demo = await startDemo({ port: Number(process.env.PORT ?? 8080) });
-  console.log(`client-canary demo on ${demo.origin}/  (bucket ${demo.bucketOrigin}; Ctrl+C stops)`);
+  console.log(`client-canary demo on ${demo.origin}/  (bucket ${demo.bucketOrigin}, collector ${demo.collectorOrigin}; Ctrl+C stops)`);
 }

@@ -146,6 +146,37 @@ async function wireConsole(): Promise<void> {
 
   const response = await fetch(configUrl(), { cache: 'no-store' });
   show((await response.json()) as CanaryConfig);
+  wireHealth();
+}
+
+interface Arm {
+  sessions: number;
+  errorSessions: number;
+  served: { stable: number; canary: number };
+}
+
+/** The collector's counts per arm for the bucket's revision, every 2 s (GET /summary). */
+function wireHealth(): void {
+  const summaryUrl = () => new URL(`summary?feature=app&revision=${encodeURIComponent(bucketRevision ?? '')}`, new URL('.', loader().beacon!)).href;
+  const render = (arm: 'stable' | 'canary', counts: Arm) => {
+    const row = $(`health-${arm}`);
+    const rate = counts.sessions ? `${((100 * counts.errorSessions) / counts.sessions).toFixed(1)} %` : '–';
+    const cells = [counts.sessions, counts.errorSessions, rate, `${counts.served.stable} / ${counts.served.canary}`];
+    row.querySelectorAll('td').forEach((td, i) => (td.textContent = String(cells[i])));
+    Object.assign(row.dataset, { sessions: String(counts.sessions), errorSessions: String(counts.errorSessions) });
+  };
+  const poll = async () => {
+    try {
+      const summary = (await (await fetch(summaryUrl(), { cache: 'no-store' })).json()) as { arms: Record<'stable' | 'canary', Arm> };
+      render('stable', summary.arms.stable);
+      render('canary', summary.arms.canary);
+      $('health-revision').textContent = `(revision ${bucketRevision})`;
+    } catch {
+      // The collector is the demo's own; a missed poll is retried.
+    }
+  };
+  void poll();
+  setInterval(() => void poll(), 2000);
 }
 
 // What each simulated user got at the last drawing, to show who just joined (or left).

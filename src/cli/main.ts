@@ -6,6 +6,8 @@ import { escapingOutput, quote, type Output } from './output';
 import { openTarget, type Target } from './target';
 
 export type { Output } from './output';
+// For programs that run a collector themselves (the demo): what `client-canary collect` runs.
+export { startCollector } from '../collector/server';
 
 const EXIT_CODES = 'Exit codes: 0 done, 1 invalid input or config, 2 conflict (changed since read), 3 target unreachable.';
 

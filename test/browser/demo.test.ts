@@ -81,6 +81,12 @@ describe('the demo, as a new user sees it', { timeout: 60_000 }, () => {
     expect(guarded).toMatchObject({ version: '1.0.0', variant: 'stable' });
     expect(await page.textContent('#feature-app')).toBe('stable (guarded)');
     expect(await page.textContent('#bucket')).toContain('not by bucket: guarded');
+    // The crashed page's health record reached the demo's collector: the console shows it in the
+    // canary arm of the broken release, as a session with errors.
+    await page.waitForFunction(() => Number(document.getElementById('health-canary')?.dataset.errorSessions) >= 1, undefined, { timeout: 10_000 });
+    expect(await page.textContent('#health-revision')).toContain((await page.textContent('#config-line'))!.split(' ')[1]!);
+    expect(Number(await page.getAttribute('#health-stable', 'data-error-sessions'))).toBe(0);
+    await page.screenshot({ path: 'test-results/demo-health.png' });
     // Reset is a new release (a new revision): the pin is released and the good canary returns.
     await page.click('#reset-demo');
     await page.waitForFunction(() => document.getElementById('cli-output')?.textContent === 'demo config restored');
