@@ -45,6 +45,10 @@ const npmChunks = (id) =>
         ? 'shared'
         : undefined;
 
+/** The script-tag builds load web-vitals from client-canary.vitals.js beside them (built first). */
+const vitalsScript = () =>
+  chunkScript({ swap: 'src/health/vitals-source', by: 'src/health/vitals-script.ts', integrityModule: 'client-canary:vitals-integrity', exportName: 'VITALS_INTEGRITY', file: 'dist/client-canary.vitals.js' });
+
 /** Points src/global.ts's import of './index' at the rolled types beside it in dist/. */
 const publicTypes = (file) => (id) => (id.endsWith('/src/index') || id === './index' ? file : id);
 
@@ -76,7 +80,7 @@ export default [
     input: 'src/validate.ts',
     output: { file: 'dist/client-canary.validate.js', format: 'iife', name: 'ClientCanary', extend: true, sourcemap: true, inlineDynamicImports: true, plugins: [minify()] },
     plugins: [
-      chunkScript({ swap: 'src/health/vitals-source', by: 'src/health/vitals-script.ts', integrityModule: 'client-canary:vitals-integrity', exportName: 'VITALS_INTEGRITY', file: 'dist/client-canary.vitals.js' }),
+      vitalsScript(),
       resolve({ browser: true }),
       ts(),
     ],
@@ -99,7 +103,7 @@ export default [
     input: 'src/browser-full.ts',
     output: { file: 'dist/client-canary.full.min.js', format: 'iife', name: 'ClientCanary', extend: true, sourcemap: true, inlineDynamicImports: true, plugins: [minify()] },
     plugins: [
-      chunkScript({ swap: 'src/health/vitals-source', by: 'src/health/vitals-script.ts', integrityModule: 'client-canary:vitals-integrity', exportName: 'VITALS_INTEGRITY', file: 'dist/client-canary.vitals.js' }),
+      vitalsScript(),
       resolve({ browser: true }),
       ts(),
     ],

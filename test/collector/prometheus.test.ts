@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readmeBlock } from '../helpers/readme';
 import { healthRecord } from '../helpers/records';
 
 const PROMETHEUS = process.env.PROMETHEUS_PATH ?? '/usr/bin/prometheus';
@@ -75,8 +76,11 @@ describe('two collectors summed by Prometheus', () => {
       post(b, 'canary', true),
     ]);
     expect(new Set(sent)).toEqual(new Set([204]));
-    await expect.poll(() => query('sum by (arm) (client_canary_sessions_total{feature="app"})'), { timeout: 20_000, interval: 500 }).toEqual({ stable: 4, canary: 6 });
+    // The README's two queries, as written: sessions per arm, and the share of them with errors.
+    const [sessions, errorShare] = readmeBlock('## Health records and the collector', 'promql').split('\n') as [string, string];
+    await expect.poll(() => query(sessions), { timeout: 20_000, interval: 500 }).toEqual({ stable: 4, canary: 6 });
     expect(await query('sum by (arm) (client_canary_error_sessions_total{feature="app"})')).toEqual({ stable: 0, canary: 2 });
+    expect(await query(errorShare)).toEqual({ stable: 0, canary: 2 / 6 });
     // Both collectors were scraped.
     const up = (await (await fetch(`${prometheus}/api/v1/query?query=up`)).json()) as { data: { result: { value: [number, string] }[] } };
     expect(up.data.result.map((r) => r.value[1])).toEqual(['1', '1']);
