@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { analyze } from './analyze';
 import { collect } from './collect';
 import { decide } from './decide';
 import { kill, revive } from './enabled';
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   schema,
   init,
   collect,
+  analyze,
 ];
 
 /**
