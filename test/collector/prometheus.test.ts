@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, configFile } from '../helpers/cli';
 import { readmeBlock } from '../helpers/readme';
 import { healthRecord } from '../helpers/records';
 
@@ -81,6 +82,9 @@ describe('two collectors summed by Prometheus', () => {
     await expect.poll(() => query(sessions), { timeout: 20_000, interval: 500 }).toEqual({ stable: 4, canary: 6 });
     expect(await query('sum by (arm) (client_canary_error_sessions_total{feature="app"})')).toEqual({ stable: 0, canary: 2 });
     expect(await query(errorShare)).toEqual({ stable: 0, canary: 2 / 6 });
+    // The judge reads the same sums: analyze --prometheus (revision r1 of the records, 60 % to fit 6 of 10).
+    const run = await cli('analyze', configFile({ version: 1, revision: 'r1', features: { app: { percentage: 60 } } }), 'app', '--prometheus', prometheus, '--json', '--min-sessions', '1');
+    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'inconclusive', arms: { stable: { sessions: 4, errorSessions: 0 }, canary: { sessions: 6, errorSessions: 2 } } });
     // Both collectors were scraped.
     const up = (await (await fetch(`${prometheus}/api/v1/query?query=up`)).json()) as { data: { result: { value: [number, string] }[] } };
     expect(up.data.result.map((r) => r.value[1])).toEqual(['1', '1']);
