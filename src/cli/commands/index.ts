@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { analyze } from './analyze';
 import { collect } from './collect';
+import { watch } from './watch';
 import { decide } from './decide';
 import { kill, revive } from './enabled';
 import { featureAdd, featureRemove } from './feature';
@@ -42,6 +43,7 @@ export const COMMANDS: readonly Command[] = [
   init,
   collect,
   analyze,
+  watch,
 ];
 
 /**
