@@ -19,7 +19,7 @@ let scenario: Scenario;
 let server: Server;
 let url = '';
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = createServer((_, res) => {
     scenario.onAsk?.();
     const config = JSON.parse(readFileSync(scenario.path, 'utf8'));
     const share = scenario.share ?? config.features.app.percentage / 100;
