@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startBucketServer } from './bucket-server.mjs';
+import { createWatchLoop } from './watch-loop.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -22,7 +23,7 @@ const CONSOLE = {
   kill: () => ['app'],
   revive: () => ['app'],
   ramp: (a) => ['app', '--preset', String(a.preset)],
-  broken: () => ['app', 'app/9.9.9-broken/app.js', 'app/9.9.9-broken/app.css', '--percentage', '100'],
+  broken: () => ['app', 'app/9.9.9-broken/app.js', 'app/9.9.9-broken/app.css', '--percentage', '50'],
   ship: () => ['app', 'app/1.1.0/app.js', 'app/1.1.0/app.css', '--percentage', '30'],
 };
 
@@ -56,6 +57,12 @@ export async function startDemo({ port = 8080, log = false } = {}) {
       return { status: 400, body: { code: 1, output: 'the body is not JSON' } };
     }
     const { command, ...args } = request ?? {};
+    if (command === 'watch') {
+      if (args.on) watchLoop.start();
+      else watchLoop.stop();
+      return { status: 200, body: { code: 0, output: watchLoop.log(), watching: watchLoop.on, config: JSON.parse(readFileSync(configPath, 'utf8')) } };
+    }
+    if (command === 'watch-log') return { status: 200, body: { code: 0, output: watchLoop.log(), watching: watchLoop.on, config: JSON.parse(readFileSync(configPath, 'utf8')) } };
     if (command === 'reset') {
       restore();
       publish();
@@ -72,6 +79,8 @@ export async function startDemo({ port = 8080, log = false } = {}) {
   };
 
   const collector = await startCollector({ port: port ? port + 2 : 0 });
+  const { decide } = await import(pathToFileURL(here('../dist/index.js')).href);
+  const watchLoop = createWatchLoop({ main, decide, configPath, collectorUrl: collector.url, publish });
 
   const app = await startBucketServer({
     root: here('app'),
@@ -94,6 +103,7 @@ export async function startDemo({ port = 8080, log = false } = {}) {
     collectorOrigin: collector.url,
     configUrl,
     async close() {
+      watchLoop.stop();
       await Promise.all([app.close(), bucket.close(), collector.close()]);
       rmSync(work, { recursive: true, force: true });
     },

@@ -122,7 +122,7 @@ async function wireConsole(): Promise<void> {
     $('cli-output').textContent = answer.output;
     $('cli-output').dataset.code = String(answer.code);
     show(answer.config ?? config);
-    logConsole(answer.code === 0 ? `${command}: the bucket is at revision ${bucketRevision}` : `${command} refused (exit ${answer.code})`);
+    if (command !== 'watch-log') logConsole(answer.code === 0 ? `${command}: the bucket is at revision ${bucketRevision}` : `${command} refused (exit ${answer.code})`);
   };
 
   // The slider previews what "Set percentage" would do (it removes a ramp, like the CLI).
@@ -143,6 +143,14 @@ async function wireConsole(): Promise<void> {
   $('ship').onclick = () => run('ship');
   $('broken').onclick = () => run('broken');
   $('reset-demo').onclick = () => run('reset');
+  // The watch switch: the server runs the controller; the console shows its lines as they come.
+  let following: ReturnType<typeof setInterval> | undefined;
+  $<HTMLInputElement>('watch').onchange = async () => {
+    const on = $<HTMLInputElement>('watch').checked;
+    await run('watch', { on });
+    clearInterval(following);
+    if (on) following = setInterval(() => void run('watch-log'), 2000);
+  };
 
   const response = await fetch(configUrl(), { cache: 'no-store' });
   show((await response.json()) as CanaryConfig);

@@ -95,6 +95,26 @@ describe('the demo, as a new user sees it', { timeout: 60_000 }, () => {
     expect(await page.textContent('#feature-app')).toBe('canary (rollout)');
   });
 
+  it('watches by itself: with simulated traffic, a broken canary is rolled back automatically, and the page follows', async () => {
+    const { page, errors } = await openAs(canaryUser);
+    await shown(page);
+    await page.check('#watch');
+    await page.click('#broken');
+    await page.waitForFunction(() => document.getElementById('cli-output')?.textContent?.includes('fail → rollback'), undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => / app 0 % /.test(document.getElementById('config-line')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    expect(await page.getAttribute('#cohort-count', 'data-canary')).toBe('0');
+    expect(await page.textContent('#cli-output')).toMatch(/at 50 %: canary \d+ sessions, \d+ with errors \(\d+\.\d\d %\); stable \d+, \d+ \(\d+\.\d\d %\): fail → rollback/);
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/demo-watch.png' });
+    await page.uncheck('#watch');
+    await page.waitForFunction(() => document.getElementById('cli-output')?.textContent?.includes('watch off'));
+    await reloadAfterMaxAge(page);
+    expect(await shown(page)).toMatchObject({ version: '1.0.0', variant: 'stable' });
+    expect(errors.map((e) => e.message).filter((m) => m !== 'the broken canary 9.9.9 crashed')).toEqual([]);
+    await page.click('#reset-demo');
+    await page.waitForFunction(() => document.getElementById('cli-output')?.textContent === 'demo config restored');
+  });
+
   it('takes console commands from the page only: JSON bodies, and says what is wrong otherwise', async () => {
     const post = (body: string, type?: string) => fetch(`${demo.origin}/api/console`, { method: 'POST', body, headers: type ? { 'Content-Type': type } : {} });
     expect((await post('{"command":"rollback"}', 'text/plain')).status).toBe(415);
