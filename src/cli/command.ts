@@ -67,8 +67,8 @@ export interface Command<O extends Options = Options> {
   args: string[];
   /** The name of any number of further arguments (rollback's features, ship's assets). */
   rest?: string;
-  /** What it does; a number is its exit code (a verdict), otherwise 0. */
-  run(context: Context<O>): Promise<void | number>;
+  /** What it does; `{ exitCode }` for a command whose result is a verdict (analyze, watch), otherwise 0. */
+  run(context: Context<O>): Promise<void | { exitCode: number }>;
 }
 
 /** A command, typed by its own options. */

@@ -42,7 +42,8 @@ export async function main(argv: string[], output: Output = { log: (l) => consol
     const [spec, args] = split(command, positionals);
     // Opened once, here: a command reads and writes the target it was given, nothing else.
     const target = spec === undefined ? NO_TARGET : openTarget(spec);
-    return (await command.run({ target, args, values, out } as Context<typeof command.options>)) ?? EXIT.ok;
+    const result = await command.run({ target, args, values, out } as Context<typeof command.options>);
+    return result?.exitCode ?? EXIT.ok;
   } catch (error) {
     if (error instanceof CliError) {
       out.error(`client-canary: ${error.message}`);

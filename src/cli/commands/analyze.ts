@@ -29,6 +29,6 @@ Examples:
       out.log(`${escapeText(feature!)} at revision ${escapeText(revision || '(none)')}, ${percentage} %: ${countsLine(arms)}`);
       out.log(`${judgement.verdict}: ${judgement.reasons[0]}`);
     }
-    return exitOf(judgement);
+    return { exitCode: exitOf(judgement) };
   },
 });

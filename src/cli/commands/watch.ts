@@ -50,15 +50,15 @@ Examples:
       const at = `${new Date().toISOString()} ${name} ${escapeText(revision || '(no revision)')} at ${percentage} %`;
       if (spec.enabled === false) {
         out.log(`${at}: killed (enabled: false); nothing to widen`);
-        return EXIT.held;
+        return { exitCode: EXIT.held };
       }
       if (percentage === 0) {
         out.log(`${at}: nothing to watch (not started, or rolled back): start with client-canary set <target> ${name} ${steps[0]}`);
-        return EXIT.ok;
+        return { exitCode: EXIT.ok };
       }
       if (percentage >= last) {
         out.log(`${at}: done`);
-        return EXIT.ok;
+        return { exitCode: EXIT.ok };
       }
       // A write must be made on the config that was judged: anyone's edit since stops the controller.
       const sameRevision = (doc: Record<string, unknown>) => {
@@ -68,21 +68,21 @@ Examples:
       if (judgement.verdict === 'fail') {
         out.log(`${line} → rollback (${judgement.reasons[0]})`);
         await edit(target, values, out, (doc) => (sameRevision(doc), rollback(doc, [feature!])));
-        return EXIT.failed;
+        return { exitCode: EXIT.failed };
       }
       if (judgement.verdict === 'pass') {
         const next = steps.find((s) => s > percentage)!;
         out.log(`${line} → ${next} %`);
         await edit(target, values, out, (doc) => (sameRevision(doc), setPercentage(doc, feature!, next)));
         holds = 0;
-        if (next >= last || values.once) return EXIT.ok;
+        if (next >= last || values.once) return { exitCode: EXIT.ok };
       } else {
         holds++;
         out.log(`${line}, hold ${holds} of ${maxHolds} (${judgement.reasons[0]})`);
-        if (values.once) return EXIT.held;
+        if (values.once) return { exitCode: EXIT.held };
         if (holds > maxHolds) {
           out.log(`${at}: held ${holds} times in a row; stopping at ${percentage} %`);
-          return EXIT.held;
+          return { exitCode: EXIT.held };
         }
       }
       await sleep(intervalMs);
