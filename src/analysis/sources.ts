@@ -1,3 +1,4 @@
+import { VITAL_BUCKETS } from '../health/record';
 import type { ArmCounts } from './verdict';
 
 export type Arms = { stable: ArmCounts; canary: ArmCounts };
@@ -24,8 +25,10 @@ export function collectorSource(base: string): MetricsSource {
     async counts(feature, revision) {
       const url = new URL('summary', base.endsWith('/') ? base : `${base}/`);
       url.search = new URLSearchParams({ feature, revision }).toString();
-      const summary = (await getJson(url.href)) as { arms?: Record<string, { sessions?: unknown; errorSessions?: unknown }> };
-      const arm = (name: 'stable' | 'canary') => ({ sessions: count(summary.arms?.[name]?.sessions), errorSessions: count(summary.arms?.[name]?.errorSessions) });
+      const summary = (await getJson(url.href)) as { arms?: Record<string, { sessions?: unknown; errorSessions?: unknown; vitals?: unknown }> };
+      const vitals = (value: unknown): Record<string, number[]> =>
+        Object.fromEntries(Object.entries(value && typeof value === 'object' ? value : {}).filter(([, bins]) => Array.isArray(bins)).map(([name, bins]) => [name, (bins as unknown[]).map(count)]));
+      const arm = (name: 'stable' | 'canary') => ({ sessions: count(summary.arms?.[name]?.sessions), errorSessions: count(summary.arms?.[name]?.errorSessions), vitals: vitals(summary.arms?.[name]?.vitals) });
       return { stable: arm('stable'), canary: arm('canary') };
     },
   };
@@ -39,17 +42,32 @@ export function prometheusSource(base: string): MetricsSource {
   const query = async (promql: string) => {
     const url = new URL('api/v1/query', base.endsWith('/') ? base : `${base}/`);
     url.search = new URLSearchParams({ query: promql }).toString();
-    const body = (await getJson(url.href)) as { data?: { result?: { metric?: { arm?: string }; value?: [number, string] }[] } };
-    const byArm: Record<string, number> = {};
-    for (const r of body.data?.result ?? []) if (r.metric?.arm) byArm[r.metric.arm] = count(Number(r.value?.[1]));
-    return byArm;
+    const body = (await getJson(url.href)) as { data?: { result?: { metric?: Record<string, string>; value?: [number, string] }[] } };
+    return (body.data?.result ?? []).map((r) => ({ metric: r.metric ?? {}, value: count(Number(r.value?.[1])) }));
+  };
+  const byArm = (rows: { metric: Record<string, string>; value: number }[]) => Object.fromEntries(rows.filter((r) => r.metric.arm).map((r) => [r.metric.arm!, r.value]));
+  // The histogram's cumulative buckets (le) back into samples per bucket of VITAL_BUCKETS.
+  const vitalsOf = (rows: { metric: Record<string, string>; value: number }[], arm: string) => {
+    const out: Record<string, number[]> = {};
+    for (const r of rows.filter((row) => row.metric.arm === arm && row.metric.name)) {
+      const le = r.metric.le === '+Inf' ? Infinity : Number(r.metric.le);
+      const i = le === Infinity ? VITAL_BUCKETS.length : VITAL_BUCKETS.indexOf(le);
+      if (i >= 0) (out[r.metric.name!] ??= new Array<number>(VITAL_BUCKETS.length + 1).fill(0))[i] = r.value;
+    }
+    for (const cumulative of Object.values(out)) for (let i = cumulative.length - 1; i > 0; i--) cumulative[i] = Math.max(0, cumulative[i]! - cumulative[i - 1]!);
+    return out;
   };
   return {
     name: `prometheus ${base}`,
     async counts(feature, revision) {
       const select = `{feature=${label(feature)},revision=${label(revision)}}`;
-      const [sessions, errors] = await Promise.all([query(`sum by (arm) (client_canary_sessions_total${select})`), query(`sum by (arm) (client_canary_error_sessions_total${select})`)]);
-      const arm = (name: 'stable' | 'canary') => ({ sessions: sessions[name] ?? 0, errorSessions: errors[name] ?? 0 });
+      const [sessionRows, errorRows, vitalRows] = await Promise.all([
+        query(`sum by (arm) (client_canary_sessions_total${select})`),
+        query(`sum by (arm) (client_canary_error_sessions_total${select})`),
+        query(`sum by (arm, name, le) (client_canary_vital_bucket${select})`),
+      ]);
+      const [sessions, errors] = [byArm(sessionRows), byArm(errorRows)];
+      const arm = (name: 'stable' | 'canary') => ({ sessions: sessions[name] ?? 0, errorSessions: errors[name] ?? 0, vitals: vitalsOf(vitalRows, name) });
       return { stable: arm('stable'), canary: arm('canary') };
     },
   };

@@ -11,6 +11,7 @@ export const JUDGE_OPTIONS = {
   'min-sessions': { type: 'string' },
   tolerance: { type: 'string' },
   confidence: { type: 'string' },
+  'vital-tolerance': { type: 'string' },
 } as const;
 
 export const JUDGE_HELP = `--metrics URL      a collector (client-canary collect), read through GET /summary
@@ -18,9 +19,13 @@ export const JUDGE_HELP = `--metrics URL      a collector (client-canary collect
 --min-sessions N   fewer sessions in an arm is inconclusive (default 50)
 --tolerance P      how much worse the canary's error-session rate may be, in points (default 0.5)
 --confidence C     of the interval of the difference (default 0.98)
+--vital-tolerance P  how much slower the canary's median of a vital may be, in percent (default 10)
 Verdicts, in order: srm (the arms' sizes do not fit the percentage: chi-square, p < 0.001),
 inconclusive (too few sessions), fail (the whole interval of canary − stable error-session rate
-lies above the tolerance: Newcombe's hybrid score interval), pass (it lies below), inconclusive.`;
+lies above the tolerance: Newcombe's hybrid score interval), pass (it lies below), inconclusive.
+With vitals in the records, a vital fails the canary when a Mann–Whitney rank test on the
+histogram says it is slower (at the confidence, one-sided) and its median by more than the
+vital tolerance.`;
 
 type JudgeValues = Partial<Record<keyof typeof JUDGE_OPTIONS, string>>;
 
@@ -42,6 +47,7 @@ export function judgeSetup(values: JudgeValues): { source: MetricsSource; option
       minSessions: number(values['min-sessions'], 'min-sessions', 50, (n) => Number.isInteger(n) && n >= 1),
       tolerance: number(values.tolerance, 'tolerance', 0.5, (n) => n >= 0 && n < 100),
       confidence: number(values.confidence, 'confidence', 0.98, (n) => n > 0.5 && n < 1),
+      vitalTolerance: number(values['vital-tolerance'], 'vital-tolerance', 10, (n) => n >= 0),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry } from 'prom-client';
-import { ERROR_KINDS, type HealthRecord } from '../health/record';
+import { ERROR_KINDS, VITAL_BUCKETS, type HealthRecord } from '../health/record';
 
 /** Per feature, revision and arm: what `/summary` answers. */
 export interface ArmCounts {
@@ -7,6 +7,8 @@ export interface ArmCounts {
   errorSessions: number;
   served: { stable: number; canary: number };
   errors: Record<string, number>;
+  /** Per vital, the samples in each bucket of VITAL_BUCKETS (not cumulative; the last one above them all). */
+  vitals: Record<string, number[]>;
 }
 
 export interface Summary {
@@ -19,10 +21,17 @@ export interface Summary {
 /** How many feature × revision × arm series one collector keeps before it refuses new ones. */
 export const MAX_SERIES = 5_000;
 
-// Buckets for milliseconds (LCP, INP, FCP, TTFB) and for CLS (unitless, 0.1 good, 0.25 poor) in one histogram.
-const VITAL_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 50, 100, 200, 500, 800, 1000, 1800, 2500, 4000, 8000, 16000];
 
-const emptyArm = (): ArmCounts => ({ sessions: 0, errorSessions: 0, served: { stable: 0, canary: 0 }, errors: {} });
+const emptyArm = (): ArmCounts => ({ sessions: 0, errorSessions: 0, served: { stable: 0, canary: 0 }, errors: {}, vitals: {} });
+/** The bucket index of a value: the first upper bound it does not pass (the last bucket for any larger). */
+const bucketOf = (value: number) => {
+  const i = VITAL_BUCKETS.findIndex((bound) => value <= bound);
+  return i < 0 ? VITAL_BUCKETS.length : i;
+};
+const addVital = (vitals: Record<string, number[]>, name: string, index: number, n = 1) => {
+  const counts = (vitals[name] ??= new Array<number>(VITAL_BUCKETS.length + 1).fill(0));
+  counts[index]! += n;
+};
 
 /**
  * The collector's counters (SPEC 9): Prometheus metrics through prom-client, and the same counts
@@ -75,7 +84,10 @@ export function createCounts() {
           errors.inc({ ...l, kind: error.kind });
           counts.errors[error.kind] = (counts.errors[error.kind] ?? 0) + 1;
         }
-        for (const v of record.vitals) vital.observe({ ...l, name: v.name }, v.value);
+        for (const v of record.vitals) {
+          vital.observe({ ...l, name: v.name }, v.value);
+          addVital(counts.vitals, v.name, bucketOf(v.value));
+        }
       });
       return true;
     },
@@ -90,6 +102,7 @@ export function createCounts() {
         sum.served.stable += counts.served.stable;
         sum.served.canary += counts.served.canary;
         for (const kind of ERROR_KINDS) if (counts.errors[kind]) sum.errors[kind] = (sum.errors[kind] ?? 0) + counts.errors[kind]!;
+        for (const [name, bins] of Object.entries(counts.vitals)) bins.forEach((n, i) => n && addVital(sum.vitals, name, i, n));
       }
       return out;
     },

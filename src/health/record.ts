@@ -14,6 +14,12 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 export const VITAL_NAMES = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'] as const;
 export type VitalName = (typeof VITAL_NAMES)[number];
 
+/**
+ * The collector's histogram buckets for vitals: milliseconds (LCP, INP, FCP, TTFB) and CLS
+ * (unitless, 0.1 good, 0.25 poor) in one set; a last bucket above them all.
+ */
+export const VITAL_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 50, 100, 200, 500, 800, 1000, 1800, 2500, 4000, 8000, 16000];
+
 /** At most this many errors per record; the rest are counted in `dropped`. */
 export const MAX_RECORD_ERRORS = 20;
 /** Browsers refuse a beacon over 64 KiB: a record is split above this many bytes of UTF-8. */

@@ -61,9 +61,9 @@ describe('health records end to end', () => {
     await expect.poll(records, { timeout: 10_000 }).toBe(before + 9);
     const summary = await (await fetch(`${collector.url}/summary?feature=app&revision=e2e-1`)).json();
     expect(summary.arms).toEqual({
-      stable: { sessions: 4, errorSessions: 0, served: { stable: 4, canary: 0 }, errors: {} },
+      stable: { sessions: 4, errorSessions: 0, served: { stable: 4, canary: 0 }, errors: {}, vitals: {} },
       // Intent to treat: the guarded device counts in the canary arm, served stable.
-      canary: { sessions: 5, errorSessions: 2, served: { stable: 1, canary: 4 }, errors: { script: 2, guard: 2 } },
+      canary: { sessions: 5, errorSessions: 2, served: { stable: 1, canary: 4 }, errors: { script: 2, guard: 2 }, vitals: {} },
     });
   });
 });

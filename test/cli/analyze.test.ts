@@ -5,7 +5,13 @@ import { cli, configFile } from '../helpers/cli';
 
 // A collector's GET /summary answering fixed counts per revision (the collector itself is tested
 // in test/collector/); the revision a request names picks the row.
-const rows: Record<string, { canary: [number, number]; stable: [number, number] }> = {
+// LCP samples per bucket of VITAL_BUCKETS (…, 800, 1000, 1800, 2500, 4000, …): stable mostly
+// under 1,800 ms, a slow canary mostly over 2,500.
+const fast = [0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 60, 200, 400, 200, 80, 30, 10, 0];
+const slow = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 10, 40, 150, 500, 200, 60, 38];
+const rows: Record<string, { canary: [number, number]; stable: [number, number]; vitals?: { canary: number[]; stable: number[] } }> = {
+  slowLcp: { canary: [20_000, 400], stable: [380_000, 7_600], vitals: { canary: slow, stable: fast.map((n) => n * 19) } },
+  sameLcp: { canary: [20_000, 400], stable: [380_000, 7_600], vitals: { canary: fast, stable: fast.map((n) => n * 19) } },
   srm: { canary: [100, 2], stable: [900, 18] },
   few: { canary: [40, 0], stable: [760, 10] },
   fail: { canary: [500, 60], stable: [9_500, 190] },
@@ -22,8 +28,8 @@ beforeAll(async () => {
     asked.push(`${q.get('feature')}@${q.get('revision')}`);
     const row = rows[q.get('revision') ?? ''];
     if (!row) return res.writeHead(404).end();
-    const arm = ([sessions, errorSessions]: [number, number]) => ({ sessions, errorSessions, served: { stable: 0, canary: 0 }, errors: {} });
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ feature: q.get('feature'), revision: q.get('revision'), arms: { stable: arm(row.stable), canary: arm(row.canary) } }));
+    const arm = ([sessions, errorSessions]: [number, number], lcp?: number[]) => ({ sessions, errorSessions, served: { stable: 0, canary: 0 }, errors: {}, vitals: lcp ? { LCP: lcp } : {} });
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ feature: q.get('feature'), revision: q.get('revision'), arms: { stable: arm(row.stable, row.vitals?.stable), canary: arm(row.canary, row.vitals?.canary) } }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -52,6 +58,21 @@ describe('client-canary analyze', () => {
       arms: { canary: { sessions: row.canary[0], errorSessions: row.canary[1] }, stable: { sessions: row.stable[0], errorSessions: row.stable[1] } },
     });
     expect(json.reasons[0]).toMatch(reason);
+  });
+
+  it('fails a canary whose errors pass but whose LCP is slower (rank test and median past --vital-tolerance), and passes one as fast as stable', async () => {
+    const slowRun = await cli('analyze', config('slowLcp'), 'app', '--metrics', url, '--json');
+    expect(slowRun.code).toBe(4);
+    const slowJson = JSON.parse(slowRun.stdout);
+    expect(slowJson.verdict).toBe('fail');
+    expect(slowJson.reasons[0]).toMatch(/^the canary is slower on LCP: canary median \d+ against stable \d+ \(\+\d+\.\d %, rank test z = \d+\.\d\d\), beyond 10 %/);
+    expect(slowJson.vitals.LCP).toMatchObject({ verdict: 'fail' });
+    expect(slowJson.vitals.LCP.canaryMedian).toBeGreaterThan(2500);
+    const same = await cli('analyze', config('sameLcp'), 'app', '--metrics', url, '--json');
+    expect(JSON.parse(same.stdout)).toMatchObject({ verdict: 'pass', vitals: { LCP: { verdict: 'ok' } } });
+    expect(JSON.parse(same.stdout).vitals.LCP.change).toBeCloseTo(0, 9);
+    // A tolerance wider than the slowdown lets it through.
+    expect((await cli('analyze', config('slowLcp'), 'app', '--metrics', url, '--vital-tolerance', '200')).code).toBe(0);
   });
 
   it('checks the sample ratio before anything, even with too few sessions, and holds on it', async () => {

@@ -34,8 +34,8 @@ describe('the collector', () => {
       feature: 'app',
       revision: 'r1',
       arms: {
-        stable: { sessions: 1, errorSessions: 0, served: { stable: 1, canary: 0 }, errors: {} },
-        canary: { sessions: 2, errorSessions: 1, served: { stable: 1, canary: 1 }, errors: { script: 1, csp: 1, rejection: 1 } },
+        stable: { sessions: 1, errorSessions: 0, served: { stable: 1, canary: 0 }, errors: {}, vitals: {} },
+        canary: { sessions: 2, errorSessions: 1, served: { stable: 1, canary: 1 }, errors: { script: 1, csp: 1, rejection: 1 }, vitals: {} },
       },
     });
     expect((await (await fetch(`${c.url}/summary?feature=app&revision=r2`)).json()).arms.canary.sessions).toBe(0);
@@ -46,6 +46,27 @@ describe('the collector', () => {
     expect(metricValue(metrics, 'client_canary_served_total{feature="app",revision="r1",arm="canary",served="stable"}')).toBe(1);
     expect(metricValue(metrics, 'client_canary_errors_total{feature="app",revision="r1",arm="canary",kind="csp"}')).toBe(1);
     expect(metricValue(metrics, 'client_canary_records_total')).toBe(4);
+  });
+
+  it('keeps each vital\'s samples per bucket in /summary, as the histogram of /metrics has them', async () => {
+    const c = await collector();
+    const vitals = [
+      { name: 'LCP' as const, value: 1200 },
+      { name: 'LCP' as const, value: 30_000 },
+      { name: 'CLS' as const, value: 0.02 },
+    ];
+    expect((await post(c, healthRecord('canary', { vitals }))).status).toBe(204);
+    const summary = await (await fetch(`${c.url}/summary?feature=app`)).json();
+    const lcp = summary.arms.canary.vitals.LCP as number[];
+    // Buckets …, 1000, 1800, … 16000, then above: 1200 in (1000, 1800], 30000 above them all.
+    expect(lcp).toHaveLength(18);
+    expect(lcp[12]).toBe(1);
+    expect(lcp[17]).toBe(1);
+    expect(lcp.reduce((a, b) => a + b)).toBe(2);
+    expect(summary.arms.canary.vitals.CLS[1]).toBe(1);
+    const metrics = await (await fetch(`${c.url}/metrics`)).text();
+    expect(metricValue(metrics, 'client_canary_vital_bucket{le="1800",feature="app",revision="r1",arm="canary",name="LCP"}')).toBe(1);
+    expect(metricValue(metrics, 'client_canary_vital_count{feature="app",revision="r1",arm="canary",name="LCP"}')).toBe(2);
   });
 
   it('refuses what is not a record, says why, counts it by reason, and keeps nothing of it', async () => {

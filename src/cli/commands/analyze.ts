@@ -24,10 +24,11 @@ Examples:
     const { config } = await load(target);
     const { revision, percentage, arms, judgement } = await judgeFeature(config, feature!, source, options);
     if (values.json) {
-      out.log(JSON.stringify({ feature, revision, percentage, verdict: judgement.verdict, reasons: judgement.reasons, arms, difference: judgement.difference ?? null, srm: judgement.srm ?? null }, null, 2));
+      out.log(JSON.stringify({ feature, revision, percentage, verdict: judgement.verdict, reasons: judgement.reasons, arms, difference: judgement.difference ?? null, srm: judgement.srm ?? null, vitals: judgement.vitals ?? {} }, null, 2));
     } else {
       out.log(`${escapeText(feature!)} at revision ${escapeText(revision || '(none)')}, ${percentage} %: ${countsLine(arms)}`);
       out.log(`${judgement.verdict}: ${judgement.reasons[0]}`);
+      for (const reason of judgement.reasons.slice(1)) out.log(`  ${reason}`);
     }
     return { exitCode: exitOf(judgement) };
   },
