@@ -9,7 +9,7 @@ export type { Output } from './output';
 // For programs that run a collector themselves (the demo): what `client-canary collect` runs.
 export { startCollector } from '../collector/server';
 
-const EXIT_CODES = 'Exit codes: 0 done, 1 invalid input or config, 2 conflict (changed since read), 3 target unreachable.';
+const EXIT_CODES = 'Exit codes: 0 done (or pass), 1 invalid input or config, 2 conflict (changed since read), 3 target or metrics unreachable, 4 canary failed (rolled back by watch), 5 inconclusive or held.';
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[], output: Output = { log: (l) => console.log(l), error: (l) => console.error(l) }): Promise<number> {
