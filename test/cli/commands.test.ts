@@ -312,7 +312,7 @@ describe('reading commands', () => {
       expect(run.stdout).toMatch(new RegExp(`^client-canary ${command}`));
       expect(run.stdout).toMatch(/Examples?:\n  client-canary /);
     }
-    expect((await cli('--help')).stdout).toContain('Exit codes: 0 done, 1 invalid input or config, 2 conflict');
+    expect((await cli('--help')).stdout).toContain('Exit codes: 0 done (or pass), 1 invalid input or config, 2 conflict (changed since read), 3 target or metrics unreachable, 4 canary failed');
     expect((await cli('frobnicate')).code).toBe(1);
   });
 });
