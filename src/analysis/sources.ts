@@ -16,7 +16,17 @@ const getJson = async (url: string): Promise<unknown> => {
   return response.json();
 };
 
-const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
+const count = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0);
+
+/**
+ * Counts the judge can trust: whole numbers, error sessions no more than sessions (a record of
+ * a later part can arrive without its first), vitals in the collector's buckets.
+ */
+const consistent = (arm: { sessions: number; errorSessions: number; vitals: Record<string, number[]> }) => ({
+  sessions: arm.sessions,
+  errorSessions: Math.min(arm.errorSessions, arm.sessions),
+  vitals: Object.fromEntries(Object.entries(arm.vitals).filter(([, bins]) => bins.length === VITAL_BUCKETS.length + 1)),
+});
 
 /** A collector's `GET /summary?feature=…&revision=…`. */
 export function collectorSource(base: string): MetricsSource {
@@ -25,10 +35,11 @@ export function collectorSource(base: string): MetricsSource {
     async counts(feature, revision) {
       const url = new URL('summary', base.endsWith('/') ? base : `${base}/`);
       url.search = new URLSearchParams({ feature, revision }).toString();
-      const summary = (await getJson(url.href)) as { arms?: Record<string, { sessions?: unknown; errorSessions?: unknown; vitals?: unknown }> };
+      const summary = (await getJson(url.href)) as { arms?: Record<string, { sessions?: unknown; errorSessions?: unknown; vitals?: unknown }> } | null;
+      if (!summary || typeof summary !== 'object' || !summary.arms || typeof summary.arms !== 'object') throw new Error(`${url.href} answered no counts per arm (is it a client-canary collector?)`);
       const vitals = (value: unknown): Record<string, number[]> =>
         Object.fromEntries(Object.entries(value && typeof value === 'object' ? value : {}).filter(([, bins]) => Array.isArray(bins)).map(([name, bins]) => [name, (bins as unknown[]).map(count)]));
-      const arm = (name: 'stable' | 'canary') => ({ sessions: count(summary.arms?.[name]?.sessions), errorSessions: count(summary.arms?.[name]?.errorSessions), vitals: vitals(summary.arms?.[name]?.vitals) });
+      const arm = (name: 'stable' | 'canary') => consistent({ sessions: count(summary.arms?.[name]?.sessions), errorSessions: count(summary.arms?.[name]?.errorSessions), vitals: vitals(summary.arms?.[name]?.vitals) });
       return { stable: arm('stable'), canary: arm('canary') };
     },
   };
@@ -67,7 +78,7 @@ export function prometheusSource(base: string): MetricsSource {
         query(`sum by (arm, name, le) (client_canary_vital_bucket${select})`),
       ]);
       const [sessions, errors] = [byArm(sessionRows), byArm(errorRows)];
-      const arm = (name: 'stable' | 'canary') => ({ sessions: sessions[name] ?? 0, errorSessions: errors[name] ?? 0, vitals: vitalsOf(vitalRows, name) });
+      const arm = (name: 'stable' | 'canary') => consistent({ sessions: sessions[name] ?? 0, errorSessions: errors[name] ?? 0, vitals: vitalsOf(vitalRows, name) });
       return { stable: arm('stable'), canary: arm('canary') };
     },
   };

@@ -64,7 +64,10 @@ export async function judgeFeature(config: CanaryConfig, feature: string, source
   } catch (cause) {
     throw new CliError(`cannot read the counts from ${source.name}: ${(cause as Error).message}`, EXIT.unreachable, undefined, { cause });
   }
-  const judgement = judge(arms, { ...options, percentage });
+  // A ramp moves the percentage within one revision: the arms' sizes then fit no one percentage,
+  // and the sample-ratio test is left out (watch writes plain percentages).
+  const judgement = judge(arms, { ...options, percentage: spec.ramp ? NaN : percentage });
+  if (spec.ramp) judgement.reasons.push('sample ratio not tested: a ramp moves the percentage within the revision');
   return { feature, revision, percentage, spec, arms, judgement };
 }
 

@@ -18,8 +18,12 @@ export interface Summary {
   arms: { stable: ArmCounts; canary: ArmCounts };
 }
 
-/** How many feature × revision × arm series one collector keeps before it refuses new ones. */
-export const MAX_SERIES = 5_000;
+/**
+ * How many feature × revision × arm combinations one collector keeps before it refuses records
+ * that would add one. Each is about 110 lines of /metrics (errors by kind, served, five vitals'
+ * histograms): 500 keep a scrape under about 20 MB even with the longest labels.
+ */
+export const MAX_SERIES = 500;
 
 
 const emptyArm = (): ArmCounts => ({ sessions: 0, errorSessions: 0, served: { stable: 0, canary: 0 }, errors: {}, vitals: {} });

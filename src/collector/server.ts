@@ -42,13 +42,16 @@ function readBody(req: IncomingMessage): Promise<string> {
     if (Number(req.headers['content-length']) > MAX_BODY_BYTES) return reject(new Refused(413, 'too-large', `a record is at most ${MAX_BODY_BYTES} bytes`));
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Refused(413, 'too-large', `a record is at most ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      // Past the cap: keep nothing more, let the rest drain, and answer 413 (Connection: close).
+      req.off('data', onData);
+      req.resume();
+      chunks.length = 0;
+      reject(new Refused(413, 'too-large', `a record is at most ${MAX_BODY_BYTES} bytes`));
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
@@ -96,6 +99,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       const issue = parsed.error.issues[0]!;
       throw new Refused(400, 'schema', `not a health record v1: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
     }
+    const features = parsed.data.exposures.map((e) => e.feature);
+    if (new Set(features).size !== features.length) throw new Refused(400, 'schema', 'not a health record v1: exposures: a feature appears twice');
     if (!counts.add(parsed.data)) throw new Refused(503, 'series', 'too many feature × revision × arm series on this collector');
     out?.write(`${JSON.stringify(parsed.data)}\n`);
   };
@@ -105,10 +110,15 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const limits = { requestTimeout, headersTimeout: Math.min(requestTimeout, 10_000), keepAliveTimeout: 5_000, connectionsCheckingInterval: Math.min(requestTimeout, 1_000) };
   const server = createServer(limits, (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://collector');
-    cors(req, res);
-    const route = `${req.method} ${url.pathname}`;
     const handle = async () => {
+      cors(req, res);
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://collector');
+      } catch {
+        return send(res, 400, 'not a URL');
+      }
+      const route = `${req.method} ${url.pathname}`;
       if (route === 'POST /r') {
         await take(req);
         return send(res, 204);

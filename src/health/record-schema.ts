@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { NAME_PATTERN } from '../config/names';
-import { ERROR_KINDS, MAX_RECORD_ERRORS, VITAL_NAMES, type HealthRecord } from './record';
+import { ERROR_KINDS, MAX_RECORD_ERRORS, MAX_RECORD_EXPOSURES, MAX_RECORD_SEQ, VITAL_NAMES, type HealthRecord } from './record';
 
 /** A bounded text: records come from the internet. */
 const text = (max: number) => z.string().check(z.maxLength(max));
@@ -37,9 +37,9 @@ const vital = z.strictObject({
 export const healthRecordSchema = z.strictObject({
   v: z.literal(1),
   session: z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/)),
-  seq: count().check(z.lte(1_000)),
+  seq: count().check(z.lt(MAX_RECORD_SEQ)),
   at: count(),
-  exposures: z.array(exposure).check(z.maxLength(64)),
+  exposures: z.array(exposure).check(z.maxLength(MAX_RECORD_EXPOSURES)),
   errors: z.array(error).check(z.maxLength(MAX_RECORD_ERRORS)),
   vitals: z.array(vital).check(z.maxLength(50)),
   dropped: count(),

@@ -20,6 +20,11 @@ export type VitalName = (typeof VITAL_NAMES)[number];
  */
 export const VITAL_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 50, 100, 200, 500, 800, 1000, 1800, 2500, 4000, 8000, 16000];
 
+/** At most this many features per page and record. */
+export const MAX_RECORD_EXPOSURES = 64;
+/** A page sends at most this many records (a long-lived page with errors in a loop stops there). */
+export const MAX_RECORD_SEQ = 1_000;
+
 /** At most this many errors per record; the rest are counted in `dropped`. */
 export const MAX_RECORD_ERRORS = 20;
 /** Browsers refuse a beacon over 64 KiB: a record is split above this many bytes of UTF-8. */

@@ -2,7 +2,7 @@ import { NAME_PATTERN } from '../config/names';
 import type { Decision } from '../decide/decide';
 import type { CanaryError } from '../errors';
 import type { Page } from '../loader/page';
-import { MAX_RECORD_ERRORS, type HealthError, type HealthExposure, type HealthRecord, type HealthVital } from './record';
+import { MAX_RECORD_ERRORS, MAX_RECORD_EXPOSURES, MAX_RECORD_SEQ, type HealthError, type HealthExposure, type HealthRecord, type HealthVital } from './record';
 import { sendBody, splitRecord } from './send';
 
 /** What the reporter hears from the client. */
@@ -44,6 +44,9 @@ export function createHealthReporter(url: string, win: Window, page: Page, now: 
   const keep = (error: HealthError) => (errors.length < MAX_RECORD_ERRORS ? errors.push(error) : dropped++);
 
   const record = (): HealthRecord | undefined => {
+    // Read before any state moves: a clock that throws loses this record, not the session's counts.
+    const at = Math.round(now() + page.clockOffset());
+    if (seq >= MAX_RECORD_SEQ) return undefined;
     const buffer = page.errors;
     for (const e of buffer.list.slice(pageErrorsSeen)) keep({ kind: e.type === 'error' ? 'script' : e.type, feature: named(e.feature), message: cut(e.message, 1024) ?? '', source: cut(e.source, 2048) });
     pageErrorsSeen = buffer.list.length;
@@ -62,7 +65,7 @@ export function createHealthReporter(url: string, win: Window, page: Page, now: 
       return { feature, revision: assigned.revision, assigned: assigned.variant, served: served.variant, reason: served.reason, bucket: assigned.bucket, percentage: assigned.percentage, first, errorSession };
     });
     if (!exposures.length || !(counts || errors.length || vitals.length || dropped)) return undefined;
-    const out: HealthRecord = { v: 1, session, seq: seq++, at: Math.round(now() + page.clockOffset()), exposures, errors, vitals, dropped };
+    const out: HealthRecord = { v: 1, session, seq: seq++, at, exposures, errors, vitals, dropped };
     errors = [];
     vitals = [];
     dropped = 0;
@@ -82,9 +85,13 @@ export function createHealthReporter(url: string, win: Window, page: Page, now: 
 
   return {
     expose(decision) {
-      // Only features of the config have arms: an unknown name or a page without a config has none.
-      const { feature, reason } = decision;
-      if (!features.has(feature) && named(feature) && reason !== 'unknown' && reason !== 'fallback') features.set(feature, { assigned: page.assigned(feature), sent: false, erred: false });
+      // Only users the bucket put in an arm are in the experiment: an unknown feature, a page
+      // without a config, and users that lists, targeting or the kill switch place are not (they
+      // would skew the arms' sizes). At most 64 features per page, as a record carries.
+      const { feature } = decision;
+      if (features.has(feature) || !named(feature) || features.size >= MAX_RECORD_EXPOSURES) return;
+      const assigned = page.assigned(feature);
+      if (assigned.reason === 'rollout') features.set(feature, { assigned, sent: false, erred: false });
     },
     error(error) {
       const kind = error.code === 'canary-error' ? 'guard' : error.code === 'asset-load' || error.code === 'asset-refused' ? 'asset' : undefined;

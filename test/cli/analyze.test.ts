@@ -10,6 +10,7 @@ import { cli, configFile } from '../helpers/cli';
 const fast = [0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 60, 200, 400, 200, 80, 30, 10, 0];
 const slow = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 10, 40, 150, 500, 200, 60, 38];
 const rows: Record<string, { canary: [number, number]; stable: [number, number]; vitals?: { canary: number[]; stable: number[] } }> = {
+  inconsistent: { canary: [1_000, 3_000], stable: [19_000, 0] },
   slowLcp: { canary: [20_000, 400], stable: [380_000, 7_600], vitals: { canary: slow, stable: fast.map((n) => n * 19) } },
   sameLcp: { canary: [20_000, 400], stable: [380_000, 7_600], vitals: { canary: fast, stable: fast.map((n) => n * 19) } },
   srm: { canary: [100, 2], stable: [900, 18] },
@@ -26,6 +27,7 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const q = new URL(req.url!, 'http://x').searchParams;
     asked.push(`${q.get('feature')}@${q.get('revision')}`);
+    if (q.get('revision') === 'garbled') return res.writeHead(200, { 'Content-Type': 'application/json' }).end('"x"');
     const row = rows[q.get('revision') ?? ''];
     if (!row) return res.writeHead(404).end();
     const arm = ([sessions, errorSessions]: [number, number], lcp?: number[]) => ({ sessions, errorSessions, served: { stable: 0, canary: 0 }, errors: {}, vitals: lcp ? { LCP: lcp } : {} });
@@ -73,6 +75,15 @@ describe('client-canary analyze', () => {
     expect(JSON.parse(same.stdout).vitals.LCP.change).toBeCloseTo(0, 9);
     // A tolerance wider than the slowdown lets it through.
     expect((await cli('analyze', config('slowLcp'), 'app', '--metrics', url, '--vital-tolerance', '200')).code).toBe(0);
+  });
+
+  it('holds the counts to sense: more error sessions than sessions count as all, and an answer with no arms is unreachable', async () => {
+    const run = await cli('analyze', config('inconsistent'), 'app', '--metrics', url, '--json');
+    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'fail', arms: { canary: { sessions: 1000, errorSessions: 1000 } } });
+    expect(run.code).toBe(4);
+    const garbled = await cli('analyze', config('garbled'), 'app', '--metrics', url);
+    expect(garbled.code).toBe(3);
+    expect(garbled.stderr).toMatch(/answered no counts per arm \(is it a client-canary collector\?\)/);
   });
 
   it('checks the sample ratio before anything, even with too few sessions, and holds on it', async () => {

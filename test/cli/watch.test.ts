@@ -70,8 +70,8 @@ describe('client-canary watch', () => {
     const run = await watch(path, '--max-holds', '2');
     expect(run.code).toBe(5);
     expect(readJson(path).features.app.percentage).toBe(25);
-    expect(run.stdout.match(/: srm, hold/g)).toHaveLength(3);
-    expect(run.stdout).toMatch(/held 3 times in a row; stopping at 25 %/);
+    expect(run.stdout.match(/: srm, hold/g)).toHaveLength(2);
+    expect(run.stdout).toMatch(/hold 2 of 2 .*\n.*held 2 times in a row; stopping at 25 %/);
   });
 
   it('makes one step with --once and exits with the verdict: 0 pass, 5 hold', async () => {
@@ -99,6 +99,31 @@ describe('client-canary watch', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/changed since it was judged/);
     expect(readJson(path)).toMatchObject({ revision: 'someone-else', features: { app: { percentage: 7 } } });
+  });
+
+  it('stops with exit 2 on an edit made since it judged that kept the revision (a hand edit), and writes nothing', async () => {
+    const path = start(5, { share: 0.05 });
+    let edited = false;
+    scenario.onAsk = () => {
+      if (edited) return;
+      edited = true;
+      const doc = readJson(path);
+      doc.features.app.percentage = 0; // an operator's rollback, by hand, same revision
+      writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
+    };
+    const run = await watch(path, '--once');
+    expect(run.code).toBe(2);
+    expect(readJson(path)).toMatchObject({ revision: 'r1', features: { app: { percentage: 0 } } });
+  });
+
+  it('judges a ramped feature without the sample-ratio test (its percentage moves within the revision)', async () => {
+    const path = configFile({ version: 1, revision: 'r1', features: { app: { ramp: { start: '2020-01-01T00:00:00Z', steps: [{ after: '0m', percentage: 5 }, { after: '1h', percentage: 50 }] } } } });
+    // Sessions split at 10 %: a mismatch for the ramp's 50 % now, yet no srm.
+    scenario = { path: configFile({ version: 1, features: { app: { percentage: 10 } } }), sessions: 400_000, rates: { canary: 0.02, stable: 0.02 } };
+    const run = await cli('analyze', path, 'app', '--metrics', url, '--json');
+    const json = JSON.parse(run.stdout);
+    expect(json.verdict).toBe('pass');
+    expect(json.reasons).toContain('sample ratio not tested: a ramp moves the percentage within the revision');
   });
 
   it('starts nothing at 0 %, and is done at the last step', async () => {

@@ -95,6 +95,31 @@ describe('the collector', () => {
     expect(readFileSync(out, 'utf8')).toBe('');
   });
 
+  it('answers 400 to a request target that is no URL, 413 to a chunked body past the cap, 400 to a feature twice in a record, and stays up', async () => {
+    const c = await collector();
+    const { port } = new URL(c.url);
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write(text));
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk.toString()));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', () => resolve(answer));
+        setTimeout(() => socket.end(), 300);
+      });
+    for (const target of ['//%zz', '//[', '//a:xx/']) expect(await raw(`GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    const chunk = 'x'.repeat(16 * 1024);
+    const chunked = `POST /r HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n${`${(16 * 1024).toString(16)}\r\n${chunk}\r\n`.repeat(6)}0\r\n\r\n`;
+    expect(await raw(chunked)).toMatch(/^HTTP\/1\.1 413/);
+    const twice = healthRecord('canary');
+    twice.exposures = [twice.exposures[0]!, twice.exposures[0]!];
+    const res = await post(c, twice);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/a feature appears twice/);
+    expect((await post(c, healthRecord('canary'))).status).toBe(204);
+    expect((await (await fetch(`${c.url}/summary?feature=app`)).json()).arms.canary.sessions).toBe(1);
+  });
+
   it('appends every accepted record to --out as one line of JSON', async () => {
     const out = join(dir, 'records.ndjson');
     const c = await collector({ out });

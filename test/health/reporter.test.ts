@@ -34,13 +34,13 @@ const decision = (feature: string, variant: Decision['variant'], reason: Decisio
   userIdSource: 'storage',
 });
 
-/** A page whose user is assigned canary of "app"; `served` says what runs. */
-function fakePage(served: Decision['variant'] = 'canary') {
+/** A page whose user is assigned canary by the bucket (`assigned` says otherwise per feature); `served` says what runs. */
+function fakePage(served: Decision['variant'] = 'canary', assignedReasons: Record<string, Decision['reason']> = {}) {
   const errors: PageErrors = { list: [], dropped: 0 };
   const page = {
     errors,
     clockOffset: () => 1_000,
-    assigned: (feature: string) => decision(feature, 'canary'),
+    assigned: (feature: string) => decision(feature, 'canary', assignedReasons[feature] ?? 'rollout'),
     decideNow: (feature: string) => decision(feature, served, served === 'canary' ? 'rollout' : 'guarded'),
   } as unknown as Page;
   return { page, errors };
@@ -105,14 +105,35 @@ describe('the health record', () => {
     expect(second!.dropped).toBe(2);
   });
 
-  it('leaves out what has no arm: an unknown feature, a page without a config, a name a record cannot carry; no exposure, no record', () => {
-    const { page } = fakePage();
+  it('leaves out what has no arm: users not placed by the bucket (unknown feature, no config, lists, targeting, kill switch), a name a record cannot carry', () => {
+    const { page } = fakePage('canary', { nope: 'unknown', none: 'fallback', vip: 'allowed', blocked: 'denied', elsewhere: 'unmatched', off: 'disabled' });
     const health = createHealthReporter(url, win as unknown as Window, page, () => 0);
-    health.expose(decision('nope', 'stable', 'unknown'));
-    health.expose(decision('app', 'stable', 'fallback'));
-    health.expose(decision('my app', 'canary'));
+    for (const feature of ['nope', 'none', 'vip', 'blocked', 'elsewhere', 'off', 'my app']) health.expose(decision(feature, 'canary'));
     hide();
     expect(sendBeacon).not.toHaveBeenCalled();
+  });
+
+  it('carries at most 64 features, stops at 1,000 records, and loses no count when the clock throws once', () => {
+    const { page } = fakePage();
+    let calls = 0;
+    const health = createHealthReporter(url, win as unknown as Window, page, () => {
+      if (calls++ === 0) throw new Error('clock');
+      return 0;
+    });
+    for (let i = 0; i < 70; i++) health.expose(decision(`f${i}`, 'canary'));
+    hide(); // the clock throws: nothing sent, nothing marked sent
+    hide();
+    expect(records()).toHaveLength(1);
+    expect(records()[0]!.exposures).toHaveLength(64);
+    expect(records()[0]!.exposures.every((e) => e.first)).toBe(true);
+    expect(healthRecordSchema.safeParse(records()[0]).success).toBe(true);
+    for (let i = 0; i < 1_005; i++) {
+      health.vital({ name: 'INP', value: 10 });
+      hide();
+    }
+    const sent = records();
+    expect(sent.at(-1)!.seq).toBe(999);
+    expect(sent.every((r) => healthRecordSchema.safeParse(r).success)).toBe(true);
   });
 
   it('keeps 20 errors and counts the rest, and splits a record over 60 KiB into valid records of the same session', () => {

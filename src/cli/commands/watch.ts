@@ -4,6 +4,7 @@ import { edit, load } from '../config-io';
 import { rollback, setPercentage } from '../edit';
 import { CliError, EXIT } from '../errors';
 import { toPercentage } from '../inputs';
+import { effectivePercentage } from '../../decide/ramp';
 import { countsLine, JUDGE_HELP, JUDGE_OPTIONS, judgeFeature, judgeSetup } from '../judging';
 import { escapeText } from '../output';
 
@@ -45,10 +46,11 @@ Examples:
     let holds = 0;
 
     for (;;) {
-      const { config } = await load(target);
-      const { revision, percentage, spec, arms, judgement } = await judgeFeature(config, feature!, source, options);
-      const at = `${new Date().toISOString()} ${name} ${escapeText(revision || '(no revision)')} at ${percentage} %`;
-      if (spec.enabled === false) {
+      const { config, json } = await load(target);
+      const spec = Object.prototype.hasOwnProperty.call(config.features, feature!) ? config.features[feature!] : undefined;
+      const percentage = spec ? effectivePercentage(spec, Date.now()) : 0;
+      const at = `${new Date().toISOString()} ${name} ${escapeText(config.revision || '(no revision)')} at ${percentage} %`;
+      if (spec?.enabled === false) {
         out.log(`${at}: killed (enabled: false); nothing to widen`);
         return { exitCode: EXIT.held };
       }
@@ -56,13 +58,16 @@ Examples:
         out.log(`${at}: nothing to watch (not started, or rolled back): start with client-canary set <target> ${name} ${steps[0]}`);
         return { exitCode: EXIT.ok };
       }
-      if (percentage >= last) {
+      if (spec && percentage >= last) {
         out.log(`${at}: done`);
         return { exitCode: EXIT.ok };
       }
-      // A write must be made on the config that was judged: anyone's edit since stops the controller.
+      const { arms, judgement } = await judgeFeature(config, feature!, source, options);
+      // A write must be made on the config that was judged, to the byte: anyone's edit since (with
+      // or without a new revision) stops the controller.
+      const judged = JSON.stringify(json);
       const sameRevision = (doc: Record<string, unknown>) => {
-        if ((doc.revision ?? '') !== revision) throw new CliError(`${target.name} changed since it was judged (revision ${escapeText(String(doc.revision))}, judged ${escapeText(revision)}); stopping, nothing written`, EXIT.conflict);
+        if (JSON.stringify(doc) !== judged) throw new CliError(`${target.name} changed since it was judged; stopping, nothing written`, EXIT.conflict);
       };
       const line = `${at}: ${countsLine(arms)}: ${judgement.verdict}`;
       if (judgement.verdict === 'fail') {
@@ -80,7 +85,7 @@ Examples:
         holds++;
         out.log(`${line}, hold ${holds} of ${maxHolds} (${judgement.reasons[0]})`);
         if (values.once) return { exitCode: EXIT.held };
-        if (holds > maxHolds) {
+        if (holds >= maxHolds) {
           out.log(`${at}: held ${holds} times in a row; stopping at ${percentage} %`);
           return { exitCode: EXIT.held };
         }
