@@ -37,6 +37,17 @@ const start = (percentage: number, rest: Partial<Scenario> = {}) => {
   scenario = { path, sessions: 400_000, rates: { canary: 0.02, stable: 0.02 }, ...rest };
   return path;
 };
+/** Someone's edit of the file, made while watch asks for the counts (after it read the config). */
+const editOnce = (path: string, change: (doc: Record<string, any>) => void) => {
+  let edited = false;
+  scenario.onAsk = () => {
+    if (edited) return;
+    edited = true;
+    const doc = readJson(path);
+    change(doc);
+    writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
+  };
+};
 const watch = (path: string, ...argv: string[]) => cli('watch', path, 'app', '--metrics', url, '--steps', '5,25,50,100', '--interval', '10ms', ...argv);
 
 describe('client-canary watch', () => {
@@ -86,15 +97,10 @@ describe('client-canary watch', () => {
   it('stops with exit 2 and writes nothing when the config was edited since it was judged', async () => {
     // Counts of the 5 % it judged; meanwhile someone sets 7 %.
     const path = start(5, { share: 0.05 });
-    let edited = false;
-    scenario.onAsk = () => {
-      if (edited) return;
-      edited = true;
-      const doc = readJson(path);
+    editOnce(path, (doc) => {
       doc.features.app.percentage = 7;
       doc.revision = 'someone-else';
-      writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
-    };
+    });
     const run = await watch(path);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/changed since it was judged/);
@@ -103,14 +109,8 @@ describe('client-canary watch', () => {
 
   it('stops with exit 2 on an edit made since it judged that kept the revision (a hand edit), and writes nothing', async () => {
     const path = start(5, { share: 0.05 });
-    let edited = false;
-    scenario.onAsk = () => {
-      if (edited) return;
-      edited = true;
-      const doc = readJson(path);
-      doc.features.app.percentage = 0; // an operator's rollback, by hand, same revision
-      writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
-    };
+    // An operator's rollback, by hand, with the same revision.
+    editOnce(path, (doc) => (doc.features.app.percentage = 0));
     const run = await watch(path, '--once');
     expect(run.code).toBe(2);
     expect(readJson(path)).toMatchObject({ revision: 'r1', features: { app: { percentage: 0 } } });
