@@ -54,6 +54,9 @@ export interface CanaryOptions {
   now?: () => number;
 }
 
+/** A flag default's kind, not its literal: `20` → number, `false` → boolean, `'calm'` → string. */
+export type Widen<T extends FlagValue> = T extends boolean ? boolean : T extends number ? number : string;
+
 /** The client of one page. No method throws, and `ready()` never rejects. */
 export interface CanaryClient {
   /** Resolves once decisions are possible (config fetched, cached or given up); never rejects. */
@@ -64,8 +67,8 @@ export interface CanaryClient {
   variant(feature: string): Variant;
   /** The whole decision, with its reason (and the error behind a `fallback`). An exposure. */
   decide(feature: string): Decision;
-  /** The flag's value in the chosen variant; `defaultValue` when missing or of another type. */
-  flag<T extends FlagValue>(name: string, defaultValue: T): T;
+  /** The flag's value in the chosen variant; `defaultValue` when missing or of another type. Typed by the default's kind: `flag('limit', 20)` is a number. */
+  flag<T extends FlagValue>(name: string, defaultValue: T): Widen<T>;
   /** The flags of every feature's chosen variant (the fallback's without a config). */
   flags(): Record<string, FlagValue>;
   /** Inserts the chosen assets of `feature` (default: every feature with assets), each once. */
@@ -191,11 +194,11 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
     isCanary: (feature) => safely(() => use(nameOf(feature)).variant === 'canary', () => false),
     variant: (feature) => safely(() => use(nameOf(feature)).variant, () => 'stable'),
     decide: (feature) => safely(() => use(nameOf(feature)), () => stable(feature)),
-    flag: <T extends FlagValue>(name: string, defaultValue: T): T =>
+    flag: <T extends FlagValue>(name: string, defaultValue: T): Widen<T> =>
       safely(() => {
         const value = flagValue(settledConfig(), settledFallback(), nameOf(name), chosen);
-        return typeof value === typeof defaultValue ? (value as T) : defaultValue;
-      }, () => defaultValue),
+        return (typeof value === typeof defaultValue ? value : defaultValue) as unknown as Widen<T>;
+      }, () => defaultValue as unknown as Widen<T>),
     flags: () => safely(() => allFlags(settledConfig(), settledFallback(), chosen), () => ({})),
     // Called before the config is known, it waits for it rather than guess.
     loadAssets: (feature) =>

@@ -1,5 +1,5 @@
 export { createCanary } from './create-canary';
-export type { AssetResult, CanaryClient, CanaryOptions } from './client';
+export type { AssetResult, CanaryClient, CanaryOptions, Widen } from './client';
 export { parseConfig } from './config/parse';
 export type { ConfigError, ParseResult } from './config/parse';
 export { configSchema, toJsonSchema } from './config/schema';

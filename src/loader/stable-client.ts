@@ -15,7 +15,7 @@ export function stableClient(page: Page): CanaryClient {
     isCanary: (feature) => decision(feature).variant === 'canary',
     variant: (feature) => decision(feature).variant,
     decide: decision,
-    flag: (_, value) => value,
+    flag: (_, value) => value as never,
     flags: () => ({}),
     loadAssets: (feature) => (typeof feature === 'string' ? page.loadFeature(feature) : Promise.resolve({ ok: false, loaded: [], failed: [], refused: [] })),
     override() {},
