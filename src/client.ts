@@ -1,6 +1,7 @@
+import type { Bootstrap } from './config/bootstrap';
 import { createConfigSource } from './config/source';
 import { loadValidator } from './config/validator';
-import type { FlagValue } from './config/schema';
+import type { CanaryConfig, FlagValue } from './config/schema';
 import type { AssetResult } from './assets/chain';
 import type { Attributes, Decision, Variant } from './decide/decide';
 import { allFlags, featuresOf, flagValue, type Fallback } from './decide/flags';
@@ -10,10 +11,14 @@ import { createHealthReporter } from './health/reporter';
 import { watchVitals } from './health/vitals';
 import { loadWebVitals } from './health/vitals-source';
 import type { Page } from './loader/page';
+import { nextStepAt } from './decide/ramp';
 import { readOptions } from './options';
+import { createSnapshotStore, type Snapshot, type SnapshotStore } from './snapshot';
 import { storeOverride, type Overrides } from './overrides';
 
 export type { AssetResult } from './assets/chain';
+export type { Bootstrap } from './config/bootstrap';
+export type { Snapshot } from './snapshot';
 
 /** Options of {@link createCanary}; only `configUrl` is required. */
 export interface CanaryOptions {
@@ -23,6 +28,11 @@ export interface CanaryOptions {
   userId?: string;
   /** Attributes that `match` targets, e.g. `{ country: 'NZ' }`. */
   attributes?: Attributes;
+  /**
+   * A config rendered into the page by a server (`client-canary/server`): decided by at once, with
+   * no request, then refreshed as a cached one is. Its `userId` is the id the server decided by.
+   */
+  bootstrap?: Bootstrap | CanaryConfig;
   /** Abort the config request after this long (default 1500 ms). */
   timeoutMs?: number;
   /** A cached config younger than this is used without waiting for the network (default 60 000 ms). */
@@ -83,6 +93,21 @@ export interface CanaryClient {
   context(): { userId: string; variants: Record<string, Variant> };
   /** Prints a table of this page's decisions. */
   debug(): void;
+  /**
+   * Calls `listener` when the snapshot changes: the client becomes ready, a new config or an
+   * override changes a decision or flag, a ramp step passes. For React's `useSyncExternalStore`.
+   */
+  subscribe(listener: () => void): () => void;
+  /** What the page decided, frozen; the same object until something changes. Not an exposure. */
+  getSnapshot(): Snapshot;
+}
+
+/** What other modules of this package (the OpenFeature provider) hear from and ask of a client. */
+export interface ClientLink {
+  /** A config was fetched (changed or not). */
+  fetched?(): void;
+  /** Set by attachClient: decide for another user from now on (Page.identify), and tell subscribers. */
+  identify?(userId: string | undefined, attributes: Attributes | undefined): void;
 }
 
 const merge = (results: AssetResult[]): AssetResult => {
@@ -94,21 +119,25 @@ const merge = (results: AssetResult[]): AssetResult => {
  * The client of a started page (src/loader/page.ts): events, the config's refresh and validation,
  * and the API. The script tag's loader starts the page; client-canary.validate.js attaches this.
  */
-export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
+export function attachClient(page: Page, options: CanaryOptions, link: ClientLink = {}): CanaryClient {
   const win = typeof window === 'object' ? window : undefined;
   const now = typeof options.now === 'function' ? options.now : Date.now;
   const emitter = createEmitter();
+  // Made once the decisions it reads are defined; a failure reported before that changes nothing it shows.
+  let snapshots: SnapshotStore | undefined;
   const health = typeof options.beaconUrl === 'string' && options.beaconUrl && win ? createHealthReporter(options.beaconUrl, win, page, now) : undefined;
 
   const emitError = (error: CanaryError) => {
     console.warn(`client-canary: ${error.message}`);
     emitter.emit('error', error);
     health?.error(error);
+    // A guard that tripped, or a canary skipped, changes what runs.
+    snapshots?.check();
   };
   const report = (...args: ConstructorParameters<typeof CanaryError>) => emitError(new CanaryError(...args));
 
   const { timeoutMs, maxStaleMs, refreshIntervalMs } = readOptions(options, (message) => report('options', message));
-  const { userId, userIdSource, configUrl } = page;
+  const { configUrl } = page;
   const fallback = options.fallback && typeof options.fallback === 'object' ? options.fallback : undefined;
 
   const source = createConfigSource({
@@ -120,7 +149,11 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
     loadValidator,
     storageOff: options.storage === null,
     onError: emitError,
-    onChange: (event) => emitter.emit('change', event),
+    onChange: (event) => {
+      emitter.emit('change', event);
+      snapshots?.check();
+    },
+    onFetched: () => link.fetched?.(),
   });
 
   // A fallback says what made it one: decide's own reason (a config it could not read) first.
@@ -134,7 +167,7 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
   page.attach({
     exposure(d) {
       const { userIdSource: _source, error: _error, ...decision } = d;
-      const event = { ...decision, userId };
+      const event = { ...decision, userId: page.userId };
       emitter.emit('exposure', event);
       health?.expose(d);
     },
@@ -147,7 +180,7 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
     started = Promise.resolve();
     // After the asset tags: the validator checks the cached copy, then a refresh caches the
     // current config for the next page load.
-    void source.recheck(page.warm);
+    void source.recheck(page.warm, page.bootstrapped);
     void source.refresh(true);
   } else if (page.settled()) {
     // The loader gave up waiting for this chunk and the page took its fallback: it stays on it
@@ -155,6 +188,7 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
     started = Promise.resolve();
     void source.refresh(true);
   } else started = source.refresh().then(page.settle);
+  void started.then(() => snapshots?.check());
   // Vitals after the page's own assets: once decided, their chains done, and the page loaded.
   if (health && win && options.vitals === true)
     void started
@@ -168,6 +202,24 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
   const settledFallback = () => (page.settled() ? fallback : undefined);
   const features = () => featuresOf(settledConfig(), settledFallback());
   const chosen = (feature: string) => use(feature).variant;
+
+  const variants = () => Object.fromEntries(features().map((f) => [f, decideNow(f).variant]));
+  // The next ramp step of any feature, on the clock decisions use.
+  const msToNextStep = () => {
+    const config = settledConfig();
+    const at = page.clockOffset() + now();
+    const next = Math.min(...Object.keys(config?.features ?? {}).map((f) => nextStepAt(config!.features[f]!, at) ?? Infinity));
+    return next === Infinity ? undefined : next - at;
+  };
+  const store = (snapshots = createSnapshotStore(
+    () => ({ ready: page.settled(), revision: settledConfig()?.revision, variants: variants(), flags: allFlags(settledConfig(), settledFallback(), (f) => decideNow(f).variant) }),
+    msToNextStep,
+    win,
+  ));
+  link.identify = (id, attributes) => {
+    page.identify(id, attributes);
+    store.check();
+  };
 
   const loadAssets = async (feature?: string): Promise<AssetResult> =>
     merge(await Promise.all((feature !== undefined ? [feature] : page.withAssets(features())).map(page.loadFeature)));
@@ -187,7 +239,7 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
   };
   // Arguments from plain JavaScript can be anything: a feature or flag name that is not a string is no name.
   const nameOf = (value: unknown): string => (typeof value === 'string' ? value : '');
-  const stable = (feature: unknown): Decision => ({ feature: nameOf(feature), variant: 'stable', reason: 'fallback', bucket: null, percentage: 0, revision: undefined, userIdSource });
+  const stable = (feature: unknown): Decision => ({ feature: nameOf(feature), variant: 'stable', reason: 'fallback', bucket: null, percentage: 0, revision: undefined, userIdSource: page.userIdSource });
 
   return {
     ready: () => started.catch(() => undefined),
@@ -211,6 +263,7 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
         if (!nameOf(feature) || (variant !== null && variant !== 'stable' && variant !== 'canary'))
           throw new TypeError('override(feature, variant) takes a feature name and "stable", "canary" or null');
         page.overrides = { ...options.overrides, ...storeOverride(page.session, page.marks, nameOf(feature), variant) };
+        store.check();
       }, () => undefined),
     refresh: () => (configUrl ? source.refresh() : Promise.resolve()).catch(() => undefined),
     on: (event, listener) =>
@@ -220,12 +273,16 @@ export function attachClient(page: Page, options: CanaryOptions): CanaryClient {
       }, () => () => undefined),
     context: () =>
       safely(
-        () => ({ userId, variants: Object.fromEntries(features().map((f) => [f, decideNow(f).variant])) }),
-        () => ({ userId, variants: {} }),
+        () => ({ userId: page.userId, variants: variants() }),
+        () => ({ userId: page.userId, variants: {} }),
       ),
     debug: () => safely(() => console.table(features().map(decideNow)), () => undefined),
+    subscribe: (listener) => safely(() => store.subscribe(listener), () => () => undefined),
+    getSnapshot: () => safely(store.getSnapshot, () => EMPTY),
   };
 }
+
+const EMPTY: Snapshot = Object.freeze({ ready: false, revision: undefined, variants: Object.freeze({}), flags: Object.freeze({}) });
 
 /** Text of anything, for a message: values whose toString throws (or symbols) included. */
 function describe(value: unknown): string {

@@ -22,6 +22,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 const isVariant = (variant: unknown) => variant === undefined || (isRecord(variant) && (variant.assets === undefined || Array.isArray(variant.assets)));
 const isFeatures = (features: unknown) => isRecord(features) && Object.values(features).every((f) => isRecord(f) && isVariant(f.stable) && isVariant(f.canary));
 
+/** A config of the shape the page walks before the validator has checked it (a cached or bootstrapped one). */
+export const hasConfigShape = (config: unknown): config is CachedConfig['config'] => isRecord(config) && config.version === 1 && isFeatures(config.features);
+
 /**
  * The cached config if it was fetched less than `maxAgeMs` before `now` (and not after it), and
  * is what `writeCache` wrote: stamped, of the config's shape. Not validated again: `decide` takes
@@ -29,7 +32,7 @@ const isFeatures = (features: unknown) => isRecord(features) && Object.values(fe
  */
 export function readCache(storage: SafeStorage, configUrl: string, now: number, maxAgeMs: number): CachedConfig | undefined {
   const { config, fetchedAt, serverDate, stamp } = storage.object<Record<string, unknown>>(cacheKey(configUrl));
-  if (stamp !== STAMP || typeof fetchedAt !== 'number' || !isRecord(config) || config.version !== 1 || !isFeatures(config.features)) return undefined;
+  if (stamp !== STAMP || typeof fetchedAt !== 'number' || !hasConfigShape(config)) return undefined;
   // An entry dated ahead of the clock (stored while the clock was wrong, or written by hand) has
   // no age we can know, so it is not used. Counting it as fetched `now` instead would keep it
   // "just fetched" on every page load until the clock caught up: fresh for ever, the rollback
@@ -37,7 +40,7 @@ export function readCache(storage: SafeStorage, configUrl: string, now: number, 
   const age = now - fetchedAt;
   if (!(age >= 0 && age < maxAgeMs)) return undefined;
   // The server's clock moves the ramps: a value that is not a time is as good as none.
-  return { config: config as unknown as CachedConfig['config'], fetchedAt, serverDate: Number.isFinite(serverDate) ? (serverDate as number) : undefined };
+  return { config, fetchedAt, serverDate: Number.isFinite(serverDate) ? (serverDate as number) : undefined };
 }
 
 /** Keeps a validated config for the next page loads; false when storage refused the write. */

@@ -23,6 +23,8 @@ export interface ConfigSourceOptions {
   onError: (error: CanaryError) => void;
   /** A fetched config that differs from the one in use. */
   onChange: (event: ChangeEvent) => void;
+  /** A config was fetched and validated, changed or not. */
+  onFetched?: () => void;
 }
 
 /** The network side of a page's config: fetches, the validator, the stale fallback and changes. */
@@ -33,7 +35,7 @@ export interface ConfigSource {
    * Checks a cached entry with the validator once it has loaded (storage is writable by any
    * script of the origin); an invalid one is dropped and reported. Never rejects.
    */
-  recheck(entry: CachedConfig): Promise<void>;
+  recheck(entry: CachedConfig, bootstrapped?: boolean): Promise<void>;
   /**
    * Fetches the config, validates it and caches it. `keep`: only cache it, for the next page load
    * (the warm start's background refresh keeps this page on the config its assets were chosen by);
@@ -60,13 +62,14 @@ export function createConfigSource(options: ConfigSourceOptions): ConfigSource {
 
   return {
     error: () => configError,
-    recheck: (entry) =>
+    recheck: (entry, bootstrapped) =>
       validator().then(
         (validate) => {
           const checked = validate(entry.config);
           if (!checked.ok) {
-            dropCache(storage, configUrl);
-            onError(new CanaryError('config-invalid', `the cached config is not valid (${checked.errors[0]!.path}: ${checked.errors[0]!.message}); it is dropped`));
+            const why = `(${checked.errors[0]!.path}: ${checked.errors[0]!.message})`;
+            if (!bootstrapped) dropCache(storage, configUrl);
+            onError(new CanaryError('config-invalid', bootstrapped ? `the bootstrap config is not valid ${why}; the server's copy needs fixing` : `the cached config is not valid ${why}; it is dropped`));
           }
         },
         () => undefined,
@@ -86,6 +89,7 @@ export function createConfigSource(options: ConfigSourceOptions): ConfigSource {
         if (!keep) page.apply(entry);
         if (previous && !keep && JSON.stringify(previous) !== JSON.stringify(entry.config))
           options.onChange({ revision: entry.config.revision, previousRevision: previous.revision });
+        options.onFetched?.();
         // Said once: storage that refuses refuses every time.
         if (!writeCache(storage, configUrl, entry) && !options.storageOff && !cacheRefused) {
           cacheRefused = true;

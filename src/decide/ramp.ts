@@ -19,3 +19,13 @@ export function effectivePercentage(feature: FeatureConfig, now?: number): numbe
   }
   return percentage;
 }
+
+/** When (epoch ms) the percentage of `feature` next changes after `now`: its next ramp step; undefined when none is ahead. */
+export function nextStepAt(feature: FeatureConfig, now: number): number | undefined {
+  const start = Date.parse(feature.ramp?.start ?? '');
+  for (const step of feature.ramp?.steps ?? []) {
+    const at = start + durationMs(step.after);
+    if (at > now) return at;
+  }
+  return undefined;
+}

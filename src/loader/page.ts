@@ -7,12 +7,13 @@
 import type { CanaryOptions } from '../client';
 import type { CachedConfig } from '../config/cache';
 import { readCache } from '../config/cache';
+import { readBootstrap } from '../config/bootstrap';
 import type { CanaryConfig } from '../config/schema';
 import { createAssetLoader, type AssetLoader, type ChainResult, type Step } from '../assets/chain';
 import { currentScript } from '../assets/current-script';
 import { createGuard, type Guard } from '../assets/guard';
 import { createOriginPolicy } from '../assets/policy';
-import { decide, hasOwn, type Decision, type UserIdSource, type Variant } from '../decide/decide';
+import { decide, hasOwn, type Attributes, type Decision, type UserIdSource, type Variant } from '../decide/decide';
 import type { CanaryErrorCode } from '../errors';
 import { safeStorage, type SafeStorage } from '../identity/safe-storage';
 import { stickyUserId } from '../identity/sticky-id';
@@ -22,7 +23,7 @@ import { bufferPageErrors, type PageErrors } from './page-errors';
 /** What the page needs of createCanary's options; values are checked here, and reported by the client. */
 export type PageOptions = Pick<
   CanaryOptions,
-  'configUrl' | 'userId' | 'attributes' | 'maxAgeMs' | 'allowedOrigins' | 'nonce' | 'overrideParam' | 'overrides' | 'guardErrors' | 'fallback' | 'loadAssets' | 'fetch' | 'storage' | 'now'
+  'configUrl' | 'userId' | 'attributes' | 'bootstrap' | 'maxAgeMs' | 'allowedOrigins' | 'nonce' | 'overrideParam' | 'overrides' | 'guardErrors' | 'fallback' | 'loadAssets' | 'fetch' | 'storage' | 'now'
 >;
 
 /** A failure met before the client was attached, as `new CanaryError(...report)` takes it. */
@@ -36,8 +37,10 @@ export interface PageSink {
 
 /** One page's state and its critical-path actions. Nothing here throws at the caller. */
 export interface Page {
-  readonly userId: string;
-  readonly userIdSource: UserIdSource;
+  /** Whom the page decides for; changed by {@link Page.identify}. */
+  userId: string;
+  userIdSource: UserIdSource;
+  attributes: Attributes | undefined;
   /** The absolute config URL; '' when the option was missing or not a URL (reported). */
   readonly configUrl: string;
   readonly storage: SafeStorage;
@@ -49,8 +52,10 @@ export interface Page {
   readonly errors: PageErrors;
   /** The cold start's config request, started with the page; the first refresh takes it (and may abort it). */
   request: { sent: Promise<Response>; at: number; abort(): void } | undefined;
-  /** The fresh cached config the page was decided by (a warm start), to be checked by the validator. */
+  /** The fresh cached (or bootstrapped) config the page was decided by (a warm start), to be checked by the validator. */
   warm: CachedConfig | undefined;
+  /** True when `warm` is the `bootstrap` option's config, not the cache's. */
+  bootstrapped: boolean;
   overrides: Overrides;
   /** The config in use; null until one is fetched or taken from the cache. */
   config(): CanaryConfig | null;
@@ -75,6 +80,12 @@ export interface Page {
   chains(): Promise<ChainResult>[];
   /** The features whose assets load when none is named: those with assets in either variant. */
   withAssets(features: string[]): string[];
+  /**
+   * Decides for another user from now on (an OpenFeature context change, a login): the app's id
+   * (or the sticky one when undefined) and attributes. A feature whose assets ran keeps its
+   * variant; the next use of each feature is a new exposure.
+   */
+  identify(userId: string | undefined, attributes: Attributes | undefined): void;
   /** Failures and exposures go to `sink` from now on, those buffered first. */
   attach(sink: PageSink): void;
   report(...report: Report): void;
@@ -95,7 +106,9 @@ export function startPage(options: PageOptions): Page {
   const param = options.overrideParam;
   const maxAgeMs = options.maxAgeMs;
   const guardErrors = options.guardErrors;
-  const { userId, source: userIdSource } = stickyUserId(typeof options.userId === 'string' || typeof options.userId === 'number' ? options.userId : undefined, storage, doc);
+  const boot = options.bootstrap === undefined ? undefined : readBootstrap(options.bootstrap, now());
+  const given = typeof options.userId === 'string' || typeof options.userId === 'number' ? options.userId : undefined;
+  const sticky = stickyUserId(given, storage, doc, boot?.userId);
   const fallback = options.fallback && typeof options.fallback === 'object' ? options.fallback : undefined;
 
   // Until the client is attached, its events wait here, in order.
@@ -136,9 +149,9 @@ export function startPage(options: PageOptions): Page {
 
   const decideNow = (feature: string): Decision => {
     const d = decide(settled ? config : null, feature, {
-      userId,
-      userIdSource,
-      attributes: options.attributes,
+      userId: page.userId,
+      userIdSource: page.userIdSource,
+      attributes: page.attributes,
       now: now() + clockOffset,
       overrides: page.overrides,
       guarded: guard.pinned(config?.revision),
@@ -199,8 +212,9 @@ export function startPage(options: PageOptions): Page {
   const cached = (maxAge: number) => readCache(storage, configUrl, now(), maxAge);
 
   const page: Page = {
-    userId,
-    userIdSource,
+    userId: sticky.userId,
+    userIdSource: sticky.source,
+    attributes: options.attributes,
     configUrl,
     storage,
     session,
@@ -210,6 +224,7 @@ export function startPage(options: PageOptions): Page {
     errors,
     request: undefined,
     warm: undefined,
+    bootstrapped: false,
     overrides: { ...options.overrides, ...readOverrides(session, marks, win?.location.search ?? '', param === undefined ? 'canary' : typeof param === 'string' && param) },
     config: () => config,
     clockOffset: () => clockOffset,
@@ -227,11 +242,18 @@ export function startPage(options: PageOptions): Page {
       for (const feature of named) loadFeature(feature).catch(() => undefined);
     },
     decideNow,
-    assigned: (feature) => decide(settled ? config : null, feature, { userId, userIdSource, attributes: options.attributes, now: now() + clockOffset }),
+    assigned: (feature) => decide(settled ? config : null, feature, { userId: page.userId, userIdSource: page.userIdSource, attributes: page.attributes, now: now() + clockOffset }),
     use,
     loadFeature,
     chains: () => [...loading.values()],
     withAssets,
+    identify(id, attributes) {
+      const next = id === undefined ? sticky : { userId: String(id), source: 'option' as const };
+      page.userId = next.userId;
+      page.userIdSource = next.source;
+      page.attributes = attributes;
+      exposed.clear();
+    },
     attach(next) {
       sink = next;
       for (const [kind, args] of pending.splice(0)) tell(kind, ...args);
@@ -239,7 +261,14 @@ export function startPage(options: PageOptions): Page {
     report,
   };
 
-  if (configUrl) {
+  if (options.bootstrap !== undefined && !boot) report('config-invalid', 'bootstrap: expected a config ({ version: 1, features }) or { config, userId, serverDate } as client-canary/server renders it; it is not used');
+  if (boot) {
+    // A server rendered the config into the page: decided at once, as from a fresh cached copy.
+    page.warm = boot.entry;
+    page.bootstrapped = true;
+    page.apply(boot.entry);
+    page.settle();
+  } else if (configUrl) {
     const entry = cached(typeof maxAgeMs === 'number' && maxAgeMs >= 0 ? maxAgeMs : DEFAULT_MAX_AGE_MS);
     // A cached config without a feature the page names (added since) would give that feature only
     // its fallback: the network decides instead.

@@ -1,5 +1,6 @@
 import type { CanaryClient } from '../client';
 import type { Decision } from '../decide/decide';
+import type { Snapshot } from '../snapshot';
 import type { Page } from './page';
 
 /**
@@ -10,6 +11,9 @@ import type { Page } from './page';
 export function stableClient(page: Page): CanaryClient {
   const done = () => Promise.resolve();
   const decision = (feature: unknown): Decision => page.decideNow(typeof feature === 'string' ? feature : '');
+  const variants = () => Object.fromEntries(Object.keys(page.config()?.features ?? {}).map((f) => [f, decision(f).variant]));
+  // Nothing changes it: one snapshot for the page.
+  let snapshot: Snapshot | undefined;
   return {
     ready: done,
     isCanary: (feature) => decision(feature).variant === 'canary',
@@ -21,7 +25,9 @@ export function stableClient(page: Page): CanaryClient {
     override() {},
     refresh: done,
     on: () => () => undefined,
-    context: () => ({ userId: page.userId, variants: Object.fromEntries(Object.keys(page.config()?.features ?? {}).map((f) => [f, decision(f).variant])) }),
+    context: () => ({ userId: page.userId, variants: variants() }),
     debug() {},
+    subscribe: () => () => undefined,
+    getSnapshot: () => (snapshot ??= Object.freeze({ ready: true, revision: page.config()?.revision, variants: Object.freeze(variants()), flags: Object.freeze({}) })),
   };
 }
