@@ -54,13 +54,14 @@ const publicTypes = (file) => (id) => (id.endsWith('/src/index') || id === './in
 
 export default [
   {
-    input: 'src/index.ts',
-    external: ['zod/mini', 'web-vitals'],
+    // Three entries: the SDK, client-canary/openfeature and client-canary/server, sharing chunks.
+    input: { index: 'src/index.ts', openfeature: 'src/openfeature/provider.ts', server: 'src/server/index.ts' },
+    external: ['zod/mini', 'web-vitals', '@openfeature/web-sdk'],
     // The validator (parse.ts, the schema, zod) in a chunk of its own: createCanary loads it with a
     // dynamic import(), so an app's bundler keeps zod out of the app's main chunk.
     output: [
-      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: 'index.js', chunkFileNames: 'chunks/[name].js', manualChunks: npmChunks },
-      { dir: 'dist', format: 'cjs', sourcemap: true, interop: 'auto', entryFileNames: 'index.cjs', chunkFileNames: 'chunks/[name].cjs', manualChunks: npmChunks },
+      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name].js', manualChunks: npmChunks },
+      { dir: 'dist', format: 'cjs', sourcemap: true, interop: 'auto', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name].cjs', manualChunks: npmChunks },
     ],
     plugins: [ts(), jsonSchema()],
     onwarn,
@@ -125,17 +126,21 @@ export default [
     plugins: [ts(['demo/app/*.ts', 'src/**/*.ts'])],
     onwarn,
   },
-  {
-    // The same rolled types twice: .d.ts for `import`, .d.cts for `require`. Under "type": "module"
-    // a .d.ts is ESM, which a CommonJS project (module node16) refuses to import (TS1479).
-    input: 'src/index.ts',
-    external: ['zod/mini'],
+  // The same rolled types twice: .d.ts for `import`, .d.cts for `require`. Under "type": "module"
+  // a .d.ts is ESM, which a CommonJS project (module node16) refuses to import (TS1479).
+  ...[
+    ['index', 'src/index.ts'],
+    ['openfeature', 'src/openfeature/provider.ts'],
+    ['server', 'src/server/index.ts'],
+  ].map(([name, input]) => ({
+    input,
+    external: ['zod/mini', '@openfeature/web-sdk'],
     output: [
-      { file: 'dist/index.d.ts', format: 'es' },
-      { file: 'dist/index.d.cts', format: 'es' },
+      { file: `dist/${name}.d.ts`, format: 'es' },
+      { file: `dist/${name}.d.cts`, format: 'es' },
     ],
     plugins: [dts()],
-  },
+  })),
   {
     // client-canary/global: the script tag's Window globals, over the public types above.
     input: 'src/global.ts',

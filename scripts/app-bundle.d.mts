@@ -3,5 +3,5 @@ export interface SizedChunk {
   chunk: OutputChunk;
   gzip: number;
 }
-export function bundleFromNpm(source: string): Promise<SizedChunk[]>;
-export function splitFromNpm(source: string): Promise<{ main: SizedChunk[]; lazy: SizedChunk[]; gzip: number }>;
+export function bundleFromNpm(source: string, options?: { also?: string[] }): Promise<SizedChunk[]>;
+export function splitFromNpm(source: string, options?: { also?: string[] }): Promise<{ main: SizedChunk[]; lazy: SizedChunk[]; gzip: number }>;

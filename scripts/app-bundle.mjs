@@ -15,13 +15,16 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /**
  * Bundles `source` as an app's entry (`client-canary` found in its node_modules, a link to this
  * package, so the exports map and "sideEffects" apply as for a real app).
+ * @param {{ also?: string[] }} [options] `also`: other packages of this package's node_modules the app imports
  * @returns {Promise<{ chunk: import('rollup').OutputChunk, gzip: number }[]>} the chunks, minified, with their gzip sizes
  */
-export async function bundleFromNpm(source) {
+export async function bundleFromNpm(source, { also = [] } = {}) {
   const app = mkdtempSync(join(tmpdir(), 'canary-app-'));
   try {
     mkdirSync(join(app, 'node_modules'));
     symlinkSync(root, join(app, 'node_modules', 'client-canary'), 'dir');
+    // Other packages the app imports itself (e.g. '@openfeature'), from this package's node_modules.
+    for (const name of also) symlinkSync(join(root, 'node_modules', name), join(app, 'node_modules', name), 'dir');
     const entry = join(app, 'entry.js');
     writeFileSync(entry, source);
     const build = await rollup({ input: entry, plugins: [nodeResolve({ browser: true })], onwarn: () => undefined });
@@ -37,8 +40,8 @@ export async function bundleFromNpm(source) {
 }
 
 /** The chunks an app loads at once for `source` (the entry and its static imports), and the ones it loads on import(). */
-export async function splitFromNpm(source) {
-  const chunks = await bundleFromNpm(source);
+export async function splitFromNpm(source, options) {
+  const chunks = await bundleFromNpm(source, options);
   const byName = new Map(chunks.map((c) => [c.chunk.fileName, c]));
   const main = new Set([chunks.find(({ chunk }) => chunk.isEntry)]);
   for (const c of main) for (const name of c.chunk.imports) main.add(byName.get(name));

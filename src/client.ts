@@ -106,7 +106,7 @@ export interface CanaryClient {
 export interface ClientLink {
   /** A config was fetched (changed or not). */
   fetched?(): void;
-  /** Set by attachClient: decide for another user from now on (Page.identify), and tell subscribers. */
+  /** Set by attachClient: decide for another user from now on, and tell subscribers. */
   identify?(userId: string | undefined, attributes: Attributes | undefined): void;
 }
 
@@ -137,6 +137,8 @@ export function attachClient(page: Page, options: CanaryOptions, link: ClientLin
   const report = (...args: ConstructorParameters<typeof CanaryError>) => emitError(new CanaryError(...args));
 
   const { timeoutMs, maxStaleMs, refreshIntervalMs } = readOptions(options, (message) => report('options', message));
+  if (options.bootstrap !== undefined && !page.bootstrapped)
+    report('config-invalid', 'bootstrap: expected a config ({ version: 1, features }) or { config, userId, serverDate } as client-canary/server renders it; it is not used');
   const { configUrl } = page;
   const fallback = options.fallback && typeof options.fallback === 'object' ? options.fallback : undefined;
 
@@ -216,8 +218,11 @@ export function attachClient(page: Page, options: CanaryOptions, link: ClientLin
     msToNextStep,
     win,
   ));
+  // Another user from now on: the app's id (or the page's own when undefined) and attributes. A
+  // feature whose assets ran keeps its variant; the next use of each feature is a new exposure.
+  const own = { userId: page.userId, userIdSource: page.userIdSource };
   link.identify = (id, attributes) => {
-    page.identify(id, attributes);
+    Object.assign(page, id === undefined ? own : { userId: String(id), userIdSource: 'option' }, { attributes });
     store.check();
   };
 

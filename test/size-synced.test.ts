@@ -5,6 +5,6 @@ import { budgetTable } from '../scripts/size.mjs';
 
 it('shows the size table that npm run size prints, with today\'s numbers', async () => {
   const { table } = await budgetTable();
-  expect(table.split('\n')).toHaveLength(7);
+  expect(table.split('\n')).toHaveLength(9);
   expect(readFileSync('README.md', 'utf8')).toContain(table);
 });

@@ -2,7 +2,8 @@ import type { UserIdSource } from '../decide/decide';
 import type { SafeStorage } from './safe-storage';
 import { UID_COOKIE, UID_KEY } from './storage-keys';
 
-const ID_PATTERN = /^[\w.:@-]{1,128}$/;
+/** What a sticky id may be: what the SDK makes, and what a server may hand it. */
+export const ID_PATTERN = /^[\w.:@-]{1,128}$/;
 
 interface StickyId {
   userId: string;

@@ -7,7 +7,7 @@
 import type { CanaryOptions } from '../client';
 import type { CachedConfig } from '../config/cache';
 import { readCache } from '../config/cache';
-import { readBootstrap } from '../config/bootstrap';
+import type { ReadBootstrap } from '../config/bootstrap';
 import type { CanaryConfig } from '../config/schema';
 import { createAssetLoader, type AssetLoader, type ChainResult, type Step } from '../assets/chain';
 import { currentScript } from '../assets/current-script';
@@ -23,7 +23,7 @@ import { bufferPageErrors, type PageErrors } from './page-errors';
 /** What the page needs of createCanary's options; values are checked here, and reported by the client. */
 export type PageOptions = Pick<
   CanaryOptions,
-  'configUrl' | 'userId' | 'attributes' | 'bootstrap' | 'maxAgeMs' | 'allowedOrigins' | 'nonce' | 'overrideParam' | 'overrides' | 'guardErrors' | 'fallback' | 'loadAssets' | 'fetch' | 'storage' | 'now'
+  'configUrl' | 'userId' | 'attributes' | 'maxAgeMs' | 'allowedOrigins' | 'nonce' | 'overrideParam' | 'overrides' | 'guardErrors' | 'fallback' | 'loadAssets' | 'fetch' | 'storage' | 'now'
 >;
 
 /** A failure met before the client was attached, as `new CanaryError(...report)` takes it. */
@@ -37,7 +37,7 @@ export interface PageSink {
 
 /** One page's state and its critical-path actions. Nothing here throws at the caller. */
 export interface Page {
-  /** Whom the page decides for; changed by {@link Page.identify}. */
+  /** Whom the page decides for; the client may decide for another user later (an OpenFeature context). */
   userId: string;
   userIdSource: UserIdSource;
   attributes: Attributes | undefined;
@@ -80,12 +80,6 @@ export interface Page {
   chains(): Promise<ChainResult>[];
   /** The features whose assets load when none is named: those with assets in either variant. */
   withAssets(features: string[]): string[];
-  /**
-   * Decides for another user from now on (an OpenFeature context change, a login): the app's id
-   * (or the sticky one when undefined) and attributes. A feature whose assets ran keeps its
-   * variant; the next use of each feature is a new exposure.
-   */
-  identify(userId: string | undefined, attributes: Attributes | undefined): void;
   /** Failures and exposures go to `sink` from now on, those buffered first. */
   attach(sink: PageSink): void;
   report(...report: Report): void;
@@ -93,8 +87,11 @@ export interface Page {
 
 const DEFAULT_MAX_AGE_MS = 60_000;
 
-/** Starts a page: id, overrides, guard, the warm start from a fresh cached config, or the cold start's request. */
-export function startPage(options: PageOptions): Page {
+/**
+ * Starts a page: id, overrides, guard, the warm start from a bootstrap (read by the caller: the
+ * loader has no bootstrap option) or a fresh cached config, or the cold start's request.
+ */
+export function startPage(options: PageOptions, boot?: ReadBootstrap): Page {
   const win = typeof window === 'object' ? window : undefined;
   const doc = win?.document;
   const now = typeof options.now === 'function' ? options.now : Date.now;
@@ -106,9 +103,8 @@ export function startPage(options: PageOptions): Page {
   const param = options.overrideParam;
   const maxAgeMs = options.maxAgeMs;
   const guardErrors = options.guardErrors;
-  const boot = options.bootstrap === undefined ? undefined : readBootstrap(options.bootstrap, now());
   const given = typeof options.userId === 'string' || typeof options.userId === 'number' ? options.userId : undefined;
-  const sticky = stickyUserId(given, storage, doc, boot?.userId);
+  const { userId, source: userIdSource } = stickyUserId(given, storage, doc);
   const fallback = options.fallback && typeof options.fallback === 'object' ? options.fallback : undefined;
 
   // Until the client is attached, its events wait here, in order.
@@ -131,8 +127,8 @@ export function startPage(options: PageOptions): Page {
   let clockOffset = 0;
   let settled = false;
   const guard = createGuard(storage, typeof guardErrors === 'number' && guardErrors >= 1 ? guardErrors : 1);
-  // The variant each feature was last exposed with: a new one is a new exposure.
-  const exposed = new Map<string, Variant>();
+  // The variant (and user) each feature was last exposed with: a new one is a new exposure.
+  const exposed = new Map<string, string>();
   // Each feature's fallback chain runs once per page.
   const loading = new Map<string, Promise<ChainResult>>();
   // Features whose canary was skipped on this page: stable assets run, so they decide stable.
@@ -167,8 +163,9 @@ export function startPage(options: PageOptions): Page {
 
   const use = (feature: string): Decision => {
     const d = decideNow(feature);
-    if (settled && exposed.get(feature) !== d.variant) {
-      exposed.set(feature, d.variant);
+    const mark = `${d.variant} ${page.userId}`;
+    if (settled && exposed.get(feature) !== mark) {
+      exposed.set(feature, mark);
       tell('exposure', d);
     }
     return d;
@@ -212,9 +209,9 @@ export function startPage(options: PageOptions): Page {
   const cached = (maxAge: number) => readCache(storage, configUrl, now(), maxAge);
 
   const page: Page = {
-    userId: sticky.userId,
-    userIdSource: sticky.source,
-    attributes: options.attributes,
+    userId,
+    userIdSource,
+    attributes: options.attributes ?? boot?.attributes,
     configUrl,
     storage,
     session,
@@ -247,13 +244,6 @@ export function startPage(options: PageOptions): Page {
     loadFeature,
     chains: () => [...loading.values()],
     withAssets,
-    identify(id, attributes) {
-      const next = id === undefined ? sticky : { userId: String(id), source: 'option' as const };
-      page.userId = next.userId;
-      page.userIdSource = next.source;
-      page.attributes = attributes;
-      exposed.clear();
-    },
     attach(next) {
       sink = next;
       for (const [kind, args] of pending.splice(0)) tell(kind, ...args);
@@ -261,7 +251,6 @@ export function startPage(options: PageOptions): Page {
     report,
   };
 
-  if (options.bootstrap !== undefined && !boot) report('config-invalid', 'bootstrap: expected a config ({ version: 1, features }) or { config, userId, serverDate } as client-canary/server renders it; it is not used');
   if (boot) {
     // A server rendered the config into the page: decided at once, as from a fresh cached copy.
     page.warm = boot.entry;
