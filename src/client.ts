@@ -181,9 +181,10 @@ export function attachClient(page: Page, options: CanaryOptions, link: ClientLin
   else if (page.warm) {
     started = Promise.resolve();
     // After the asset tags: the validator checks the cached copy, then a refresh caches the
-    // current config for the next page load.
+    // current config for the next page load. A bootstrap is what the server just fetched: checked
+    // and cached, no request (refreshIntervalMs and refresh() fetch as usual).
     void source.recheck(page.warm, page.bootstrapped);
-    void source.refresh(true);
+    if (!page.bootstrapped) void source.refresh(true);
   } else if (page.settled()) {
     // The loader gave up waiting for this chunk and the page took its fallback: it stays on it
     // (no stale copy stands in now), and the config is cached for the next page load.

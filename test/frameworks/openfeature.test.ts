@@ -1,7 +1,7 @@
 // CanaryProvider under the real @openfeature/web-sdk: values, variants, reasons, context, events, hooks.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ErrorCode, OpenFeature, ProviderEvents, ProviderStatus, type Hook } from '@openfeature/web-sdk';
+import { ErrorCode, InMemoryProvider, OpenFeature, ProviderEvents, ProviderStatus, type Hook } from '@openfeature/web-sdk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bucketOf } from '../../src/decide/bucket';
 import { decide } from '../../src/decide/decide';
@@ -75,7 +75,7 @@ describe('CanaryProvider', () => {
       // The feature itself is a flag too.
       expect(client.getStringValue('search', 'x')).toBe(variant);
       expect(client.getBooleanValue('search', false)).toBe(variant === 'canary');
-      await OpenFeature.clearProviders(name);
+      await OpenFeature.setProviderAndWait(name, new InMemoryProvider({}));
     }
     expect(seen).toEqual(new Set(['stable', 'canary']));
   });
@@ -118,7 +118,10 @@ describe('CanaryProvider', () => {
     const { client, provider } = await start({ configUrl: publish(config(0, 'e1'), at) }, { targetingKey: 'user-e' });
     const events: { type: string; flagsChanged?: string[] }[] = [];
     for (const type of [ProviderEvents.ConfigurationChanged, ProviderEvents.Stale, ProviderEvents.Ready, ProviderEvents.Error])
-      client.addHandler(type, (details) => events.push({ type, ...(details?.flagsChanged && { flagsChanged: details.flagsChanged }) }));
+      client.addHandler(type, (details) => {
+        const changed = details && 'flagsChanged' in details ? details.flagsChanged : undefined;
+        events.push(changed ? { type, flagsChanged: changed } : { type });
+      });
     await vi.waitFor(() => expect(events).toContainEqual({ type: ProviderEvents.Ready }));
     events.length = 0;
     publish(config(100, 'e2'), at);

@@ -1,0 +1,85 @@
+// The bootstrap option: a config rendered into the page, decided by at once, then refreshed.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCanary } from '../../src/index';
+import { readCache } from '../../src/config/cache';
+import { safeStorage } from '../../src/identity/safe-storage';
+import { useBucket } from '../helpers/bucket';
+import { MemoryStorage } from '../helpers/memory-storage';
+
+const bucket = useBucket();
+const config = (percentage: number, revision: string) => ({
+  version: 1 as const,
+  revision,
+  features: { app: { percentage, stable: { flags: { tone: 'calm' } }, canary: { flags: { tone: 'bold' } } } },
+});
+
+let path = 0;
+const publish = (json: unknown) => {
+  const at = `/boot${++path}/canary-config.json`;
+  bucket().put(at, JSON.stringify(json));
+  return bucket().url(at);
+};
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('bootstrap', () => {
+  it('decides at once with no request, and caches it once checked: the server fetched it', async () => {
+    const configUrl = publish(config(0, 'fetched'));
+    const calls: string[] = [];
+    const storage = new MemoryStorage();
+    const cached = () => readCache(safeStorage(() => storage), configUrl, Date.now(), 60_000)?.config.revision;
+    const client = createCanary({ configUrl, userId: 'u', storage, bootstrap: config(100, 'rendered'), fetch: (url, init) => (calls.push(String(url)), fetch(url, init)) });
+    expect(client.getSnapshot()).toMatchObject({ ready: true, revision: 'rendered', variants: { app: 'canary' }, flags: { tone: 'bold' } });
+    expect(client.isCanary('app')).toBe(true);
+    await client.ready();
+    await vi.waitFor(() => expect(cached()).toBe('rendered'));
+    expect(calls).toEqual([]);
+    // Refreshed as usual: refresh() (or refreshIntervalMs) fetches and applies.
+    await client.refresh();
+    expect(calls).toEqual([configUrl]);
+    expect(client.getSnapshot()).toMatchObject({ revision: 'fetched', variants: { app: 'stable' } });
+    expect(cached()).toBe('fetched');
+  });
+
+  it("takes the server's id over a stored one, keeps it, and the app's own id over both", () => {
+    const storage = new MemoryStorage();
+    storage.setItem('client-canary:uid', 'old-device-id');
+    const configUrl = publish(config(50, 'x'));
+    const bootstrap = { config: config(50, 'x'), userId: 'server-id' };
+    expect(createCanary({ configUrl, storage, bootstrap }).decide('app')).toMatchObject({ userIdSource: 'cookie' });
+    expect(createCanary({ configUrl, storage, bootstrap }).context().userId).toBe('server-id');
+    expect(storage.getItem('client-canary:uid')).toBe('server-id');
+    expect(createCanary({ configUrl, storage, bootstrap, userId: 'account' }).context().userId).toBe('account');
+    // A value that is not an id is not taken.
+    expect(createCanary({ configUrl, storage: new MemoryStorage(), bootstrap: { ...bootstrap, userId: 'a b<' } }).context().userId).not.toBe('a b<');
+  });
+
+  it("decides targeting with the bootstrap's attributes unless the app gives its own", () => {
+    const targeted = { version: 1 as const, features: { kiwi: { percentage: 100, match: { country: ['NZ'] } } } };
+    const configUrl = publish(targeted);
+    const bootstrap = { config: targeted, userId: 'k', attributes: { country: 'NZ' } };
+    expect(createCanary({ configUrl, storage: new MemoryStorage(), bootstrap }).variant('kiwi')).toBe('canary');
+    expect(createCanary({ configUrl, storage: new MemoryStorage(), bootstrap, attributes: { country: 'AU' } }).variant('kiwi')).toBe('stable');
+  });
+
+  it('reports a bootstrap that is not a config, and starts as without one', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const configUrl = publish(config(100, 'net'));
+    const client = createCanary({ configUrl, userId: 'u', storage: new MemoryStorage(), bootstrap: { features: 'nope' } as never });
+    const errors: string[] = [];
+    client.on('error', (e) => errors.push(`${e.code}: ${e.message}`));
+    expect(client.getSnapshot().ready).toBe(false);
+    await client.ready();
+    expect(client.decide('app')).toMatchObject({ variant: 'canary', revision: 'net' });
+    expect(warn.mock.calls.join('\n')).toMatch(/bootstrap: expected a config/);
+  });
+
+  it('reports a bootstrap of the right shape that the validator refuses, and keeps the cache', async () => {
+    const errors: string[] = [];
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const configUrl = publish(config(0, 'ok'));
+    const client = createCanary({ configUrl, userId: 'u', storage: new MemoryStorage(), bootstrap: { version: 1, features: { app: { percentage: 500 } } } as never });
+    client.on('error', (e) => errors.push(`${e.code}: ${e.message}`));
+    await vi.waitFor(() => expect(errors).toEqual([expect.stringMatching(/^config-invalid: the bootstrap config is not valid \(features\.app\.percentage/)]));
+  });
+});
