@@ -119,7 +119,7 @@ describe('CanaryProvider', () => {
     const events: { type: string; flagsChanged?: string[] }[] = [];
     for (const type of [ProviderEvents.ConfigurationChanged, ProviderEvents.Stale, ProviderEvents.Ready, ProviderEvents.Error])
       client.addHandler(type, (details) => {
-        const changed = details && 'flagsChanged' in details ? details.flagsChanged : undefined;
+        const changed = details && 'flagsChanged' in details ? (details.flagsChanged as string[] | undefined) : undefined;
         events.push(changed ? { type, flagsChanged: changed } : { type });
       });
     await vi.waitFor(() => expect(events).toContainEqual({ type: ProviderEvents.Ready }));
