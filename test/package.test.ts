@@ -44,7 +44,8 @@ beforeAll(() => {
   mkdirSync(consumer);
   writeFileSync(join(consumer, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true })}\n`);
   // zod comes from the npm cache when it is there (--prefer-offline), from the registry otherwise.
-  const install = run('npm', ['install', join(work, packed.filename), '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], consumer);
+  // With the OpenFeature web SDK, as an app that uses client-canary/openfeature has it (an optional peer).
+  const install = run('npm', ['install', join(work, packed.filename), '@openfeature/web-sdk@1', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], consumer);
   if (install.code !== 0) throw new Error(`npm install of the tarball failed:\n${install.out}`);
   console.log(`npm pack: ${packed.filename}, ${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${packed.entryCount} files`);
 }, 120_000);
@@ -90,6 +91,17 @@ const bucket: number = bucketOf('app', 'user-42');
 // @ts-expect-error: a flag's default fixes its type
 const wrong: string = client.flag('searchLimit', 20);
 export { bucket, config, decision, wrong };
+`;
+
+const frameworksConsumer = `import { OpenFeature } from '@openfeature/web-sdk';
+import { CanaryProvider } from 'client-canary/openfeature';
+import { canaryForRequest, type ServerCanary } from 'client-canary/server';
+
+const server: ServerCanary = canaryForRequest({ headers: { cookie: 'client_canary_uid=user-42' } }, { config: {} });
+const provider = new CanaryProvider({ configUrl: '/canary-config.json', bootstrap: server.bootstrap });
+void OpenFeature.setProviderAndWait(provider);
+export const limit: number = OpenFeature.getClient().getNumberValue('searchLimit', 20);
+export const snapshot = provider.client.getSnapshot().variants;
 `;
 
 const cjsConsumer = `import { createCanary, type CanaryClient } from 'client-canary';
@@ -152,14 +164,14 @@ describe('the package installed from its tarball', () => {
   const reference = '/// <reference types="client-canary/global" />';
   const globalImport = "import type {} from 'client-canary/global';";
   // The full check: module nodenext, no skipLibCheck, so the shipped .d.ts and .d.cts are checked too.
-  const nodenext = () => typecheck('nodenext', { module: 'nodenext' }, ['esm/index.ts', 'cjs/index.ts', 'global-esm/reference.ts', 'global-esm/import.ts', 'global-cjs/reference.ts', 'global-cjs/import.ts']);
+  const nodenext = () => typecheck('nodenext', { module: 'nodenext' }, ['esm/index.ts', 'esm/frameworks.ts', 'cjs/index.ts', 'cjs/frameworks.ts', 'global-esm/reference.ts', 'global-esm/import.ts', 'global-cjs/reference.ts', 'global-cjs/import.ts']);
   // Quicker checks of resolution (skipLibCheck): node16, which refuses ESM types in CommonJS (TS1479), and node10.
   const node16 = () => typecheck('node16', { module: 'node16', skipLibCheck: true }, ['cjs/index.ts', 'global-none/index.ts']);
   const node10 = () => typecheck('node10', { module: 'commonjs', moduleResolution: 'node10', skipLibCheck: true }, ['global-node10/index.ts']);
 
   beforeAll(() => {
-    writeConsumer('esm', { type: 'module' }, { 'index.ts': esmConsumer });
-    writeConsumer('cjs', {}, { 'index.ts': cjsConsumer });
+    writeConsumer('esm', { type: 'module' }, { 'index.ts': esmConsumer, 'frameworks.ts': frameworksConsumer });
+    writeConsumer('cjs', {}, { 'index.ts': cjsConsumer, 'frameworks.ts': frameworksConsumer });
     for (const [dir, packageJson] of [['global-esm', { type: 'module' }], ['global-cjs', {}]] as const) {
       writeConsumer(dir, packageJson, { 'reference.ts': globalConsumer(reference), 'import.ts': globalConsumer(globalImport) });
     }
@@ -186,14 +198,30 @@ describe('the package installed from its tarball', () => {
     expect(cjs.stdout.trim(), cjs.out).toBe('7142');
   });
 
+  it('loads client-canary/server and client-canary/openfeature by import and by require, deciding the same', () => {
+    const config = JSON.stringify({ version: 1, features: { app: { percentage: 50, stable: { flags: { limit: 20 } }, canary: { flags: { limit: 50 } } } } });
+    const server = `canaryForRequest({ headers: { cookie: 'client_canary_uid=user-42' } }, { config: ${config} })`;
+    const evaluate = `const provider = new CanaryProvider({ configUrl: 'http://127.0.0.1:9/unused.json', bootstrap: ${server}.bootstrap });
+      await OpenFeature.setProviderAndWait(provider);
+      console.log(${server}.variant('app'), OpenFeature.getClient().getNumberValue('limit', 0));`;
+    const esm = run(process.execPath, ['--input-type=module', '-e', `import { canaryForRequest } from 'client-canary/server'; import { CanaryProvider } from 'client-canary/openfeature'; import { OpenFeature } from '@openfeature/web-sdk'; ${evaluate}`], consumer);
+    const cjs = run(process.execPath, ['-e', `const { canaryForRequest } = require('client-canary/server'); const { CanaryProvider } = require('client-canary/openfeature'); const { OpenFeature } = require('@openfeature/web-sdk'); (async () => { ${evaluate} })()`], consumer);
+    // bucketOf('app', 'user-42') is 7142: stable at 50 %.
+    expect(esm.stdout.trim(), esm.out).toBe('stable 20');
+    expect(cjs.stdout.trim(), cjs.out).toBe('stable 20');
+  });
+
   it('type-checks an ESM consumer ("type": "module", module nodenext) that uses createCanary, parseConfig, bucketOf and their types', () => {
     expect(errorsOf(nodenext(), 'esm')).toEqual([]);
     expect(nodenext().stdout).toMatch(/client-canary\/dist\/index\.d\.ts$/m);
+    expect(nodenext().stdout).toMatch(/client-canary\/dist\/openfeature\.d\.ts$/m);
+    expect(nodenext().stdout).toMatch(/client-canary\/dist\/server\.d\.ts$/m);
   }, 60_000);
 
   it('type-checks a CommonJS consumer against the .d.cts types, under module nodenext and node16', () => {
     expect(errorsOf(nodenext(), 'cjs')).toEqual([]);
     expect(nodenext().stdout).toMatch(/client-canary\/dist\/index\.d\.cts$/m);
+    expect(nodenext().stdout).toMatch(/client-canary\/dist\/openfeature\.d\.cts$/m);
     // node16 refuses ESM types in a CommonJS file (TS1479): this passes only with the .d.cts.
     expect(errorsOf(node16(), 'cjs')).toEqual([]);
     expect(node16().stdout).toMatch(/client-canary\/dist\/index\.d\.cts$/m);
