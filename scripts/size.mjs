@@ -23,10 +23,10 @@ export function measure(file = 'client-canary.min.js') {
  */
 export const BUDGETS = [
   { what: '`client-canary.min.js` (loader, the whole warm critical path)', budget: 3_000, ceiling: 7_125, gzip: () => measure('client-canary.min.js').gzip },
-  { what: 'loader + `client-canary.validate.js` (cold start)', budget: 13_000, plus: { 11: 1_500, 13: 850 }, gzip: () => measure('client-canary.min.js').gzip + measure('client-canary.validate.js').gzip },
+  { what: 'loader + `client-canary.validate.js` (cold start)', budget: 13_000, plus: { 11: 1_500, 13: 1_100 }, gzip: () => measure('client-canary.min.js').gzip + measure('client-canary.validate.js').gzip },
   { what: '`client-canary.full.min.js`', budget: 13_500, plus: { 11: 1_500 }, gzip: () => measure('client-canary.full.min.js').gzip },
   { what: 'npm: `decide` + `bucketOf` bundled from the entry', budget: 1_500, gzip: async () => (await splitFromNpm("export { decide, bucketOf } from 'client-canary';\n")).gzip },
-  { what: 'npm: `createCanary` main chunk (validator split off)', budget: 5_000, ceiling: 10_400, gzip: async () => (await splitFromNpm("export { createCanary } from 'client-canary';\n")).gzip },
+  { what: 'npm: `createCanary` main chunk (validator split off)', budget: 5_000, ceiling: 10_450, gzip: async () => (await splitFromNpm("export { createCanary } from 'client-canary';\n")).gzip },
   // Issue 13 asks for the cost to be measured, with no budget.
   { what: 'npm: `CanaryProvider` added to an app that uses `@openfeature/web-sdk` (main chunk, with it − without it)', gzip: async () => (await openFeatureApp(true)) - (await openFeatureApp(false)) },
   { what: 'npm: such an app\'s main chunk, `@openfeature/web-sdk` and `CanaryProvider` together', gzip: () => openFeatureApp(true) },

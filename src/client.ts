@@ -137,7 +137,7 @@ export function attachClient(page: Page, options: CanaryOptions, link: ClientLin
   const report = (...args: ConstructorParameters<typeof CanaryError>) => emitError(new CanaryError(...args));
 
   const { timeoutMs, maxStaleMs, refreshIntervalMs } = readOptions(options, (message) => report('options', message));
-  if (options.bootstrap !== undefined && !page.bootstrapped)
+  if (options.bootstrap != null && !page.bootstrapped)
     report('config-invalid', 'bootstrap: expected a config ({ version: 1, features }) or { config, userId, serverDate } as client-canary/server renders it; it is not used');
   const { configUrl } = page;
   const fallback = options.fallback && typeof options.fallback === 'object' ? options.fallback : undefined;
@@ -155,7 +155,11 @@ export function attachClient(page: Page, options: CanaryOptions, link: ClientLin
       emitter.emit('change', event);
       snapshots?.check();
     },
-    onFetched: () => link.fetched?.(),
+    // A first config after a start without one changes every decision, with no `change` to say so.
+    onFetched: () => {
+      snapshots?.check();
+      link.fetched?.();
+    },
   });
 
   // A fallback says what made it one: decide's own reason (a config it could not read) first.
@@ -180,11 +184,11 @@ export function attachClient(page: Page, options: CanaryOptions, link: ClientLin
   if (!configUrl) started = Promise.resolve().then(page.settle);
   else if (page.warm) {
     started = Promise.resolve();
-    // After the asset tags: the validator checks the cached copy, then a refresh caches the
-    // current config for the next page load. A bootstrap is what the server just fetched: checked
-    // and cached, no request (refreshIntervalMs and refresh() fetch as usual).
+    // After the asset tags: the validator checks the cached (or bootstrapped) copy, then a refresh
+    // caches the current config for the next page load. A bootstrap is not cached itself: a page
+    // served from a CDN's cache may carry an old one.
     void source.recheck(page.warm, page.bootstrapped);
-    if (!page.bootstrapped) void source.refresh(true);
+    void source.refresh(true);
   } else if (page.settled()) {
     // The loader gave up waiting for this chunk and the page took its fallback: it stays on it
     // (no stale copy stands in now), and the config is cached for the next page load.
@@ -209,9 +213,10 @@ export function attachClient(page: Page, options: CanaryOptions, link: ClientLin
   const variants = () => Object.fromEntries(features().map((f) => [f, decideNow(f).variant]));
   // The next ramp step of any feature, on the clock decisions use.
   const msToNextStep = () => {
-    const config = settledConfig();
+    const features = settledConfig()?.features ?? {};
     const at = page.clockOffset() + now();
-    const next = Math.min(...Object.keys(config?.features ?? {}).map((f) => nextStepAt(config!.features[f]!, at) ?? Infinity));
+    let next = Infinity;
+    for (const f in features) next = Math.min(next, nextStepAt(features[f]!, at) ?? Infinity);
     return next === Infinity ? undefined : next - at;
   };
   const store = (snapshots = createSnapshotStore(

@@ -1,36 +1,32 @@
 import { attachClient, type CanaryClient, type CanaryOptions, type ClientLink } from './client';
 import { readBootstrap } from './config/bootstrap';
-import { ID_PATTERN } from './identity/sticky-id';
+import { ID_PATTERN, writeCookie } from './identity/sticky-id';
 import { UID_KEY } from './identity/storage-keys';
 import { startPage, type Page } from './loader/page';
 
+// null (`bootstrapJson()` of a server without a valid config) is no bootstrap.
 const bootstrapOf = (options: CanaryOptions) =>
-  options.bootstrap === undefined ? undefined : readBootstrap(options.bootstrap, typeof options.now === 'function' ? options.now() : Date.now());
+  options.bootstrap == null ? undefined : readBootstrap(options.bootstrap, typeof options.now === 'function' ? options.now() : Date.now());
 
 /**
- * Starts the page, with the bootstrap's id when the app gives none: the id a server decided by
- * (read from, or just set in, the cookie) wins over a stored one, so that the page agrees with
- * the server's rendering, and it is kept from now on.
+ * Starts the page, with the bootstrap's id when the app gives none. The app's own id (the server's
+ * `userId` option) decides this page only. The device's id that a server read or set in the cookie
+ * wins over a stored one, so that the page agrees with the server's rendering, and is kept in
+ * storage and in the cookie (in case the server's Set-Cookie never arrived).
  */
 function startWith(start: typeof startPage, options: CanaryOptions): Page {
   const boot = bootstrapOf(options);
   const server = options.userId ? undefined : boot?.userId;
-  if (server === undefined || !ID_PATTERN.test(server)) return start(options, boot);
+  if (server === undefined || !(boot!.own || ID_PATTERN.test(server))) return start(options, boot);
   const page = start({ ...options, userId: server }, boot);
-  page.storage.set(UID_KEY, server);
-  page.userIdSource = 'cookie';
+  if (!boot!.own) {
+    page.storage.set(UID_KEY, server);
+    writeCookie(typeof document === 'object' ? document : undefined, server);
+    page.userIdSource = 'cookie';
+  }
   return page;
 }
 
-/**
- * Starts the client of a page: decides from a fresh cached config at once (no network on the
- * critical path) or fetches the config within `timeoutMs`; every failure ends in stable.
- *
- * @example
- * const canary = createCanary({ configUrl: 'https://my-bucket.s3.amazonaws.com/canary-config.json' });
- * await canary.ready();
- * if (canary.isCanary('checkout')) renderNewCheckout();
- */
 export const createCanary = /*#__PURE__*/ createCanaryWith(startPage);
 
 /**

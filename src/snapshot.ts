@@ -55,9 +55,16 @@ export function createSnapshotStore(read: () => Snapshot, msToNextStep: () => nu
     if (ms !== undefined && timers) timer = timers.setTimeout(check, Math.min(Math.max(ms + 1, 0), MAX_DELAY));
   };
 
+  // Called from the client's promise chains and event listeners: never throws (a config that the
+  // validator has not seen yet, a bootstrap, can hold anything).
   function check() {
-    const after = getSnapshot();
-    wait();
+    let after: Snapshot;
+    try {
+      after = getSnapshot();
+      wait();
+    } catch {
+      return;
+    }
     if (told && after !== told) {
       told = after;
       for (const listener of [...listeners]) {

@@ -33,8 +33,7 @@ export interface ConfigSource {
   error(): string | undefined;
   /**
    * Checks a cached entry with the validator once it has loaded (storage is writable by any
-   * script of the origin); an invalid one is dropped and reported. A valid bootstrap is cached, as
-   * a fetched config is: the server fetched it. Never rejects.
+   * script of the origin); an invalid one is dropped and reported. Never rejects.
    */
   recheck(entry: CachedConfig, bootstrapped?: boolean): Promise<void>;
   /**
@@ -61,14 +60,6 @@ export function createConfigSource(options: ConfigSourceOptions): ConfigSource {
       throw error;
     }));
 
-  // Said once: storage that refuses refuses every time.
-  const cache = (entry: CachedConfig) => {
-    if (!writeCache(storage, configUrl, entry) && !options.storageOff && !cacheRefused) {
-      cacheRefused = true;
-      onError(new CanaryError('storage', 'the config could not be cached: storage refused the write'));
-    }
-  };
-
   return {
     error: () => configError,
     recheck: (entry, bootstrapped) =>
@@ -79,7 +70,7 @@ export function createConfigSource(options: ConfigSourceOptions): ConfigSource {
             const why = `(${checked.errors[0]!.path}: ${checked.errors[0]!.message})`;
             if (!bootstrapped) dropCache(storage, configUrl);
             onError(new CanaryError('config-invalid', bootstrapped ? `the bootstrap config is not valid ${why}; the server's copy needs fixing` : `the cached config is not valid ${why}; it is dropped`));
-          } else if (bootstrapped) cache(entry);
+          }
         },
         () => undefined,
       ),
@@ -99,7 +90,11 @@ export function createConfigSource(options: ConfigSourceOptions): ConfigSource {
         if (previous && !keep && JSON.stringify(previous) !== JSON.stringify(entry.config))
           options.onChange({ revision: entry.config.revision, previousRevision: previous.revision });
         options.onFetched?.();
-        cache(entry);
+        // Said once: storage that refuses refuses every time.
+        if (!writeCache(storage, configUrl, entry) && !options.storageOff && !cacheRefused) {
+          cacheRefused = true;
+          onError(new CanaryError('storage', 'the config could not be cached: storage refused the write'));
+        }
       } else {
         onError(result.error);
         configError = result.error.message;

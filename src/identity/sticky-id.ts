@@ -11,7 +11,7 @@ interface StickyId {
 }
 
 /**
- * The sticky user id of SPEC section 5: the app's own id wins, then the id of a server's bootstrap; otherwise one random id kept in
+ * The sticky user id of SPEC section 5: the app's own id wins; otherwise one random id kept in
  * localStorage and mirrored in a first-party cookie that a server or edge can read. When both
  * refuse, the id lives in memory for this page.
  *
@@ -19,16 +19,10 @@ interface StickyId {
  * process (about 0.8 ms): an id found in localStorage is mirrored in the cookie after the current
  * task (the loader's asset tags are in by then), not before.
  */
-export function stickyUserId(userId: string | undefined, storage: SafeStorage, doc: Document | undefined, server?: string): StickyId {
+export function stickyUserId(userId: string | undefined, storage: SafeStorage, doc: Document | undefined): StickyId {
   // String(): a number id from plain JavaScript must not hash as the empty id.
   if (userId) return { userId: String(userId), source: 'option' };
   const stored = storage.get(UID_KEY);
-  // The id a server decided by (read from, or just set in, the cookie) wins over a stored one, so
-  // that the page agrees with the server's rendering; it is kept from now on.
-  if (server && ID_PATTERN.test(server)) {
-    if (stored !== server) storage.set(UID_KEY, server);
-    return { userId: server, source: 'cookie' };
-  }
   if (stored && ID_PATTERN.test(stored)) {
     setTimeout(() => readCookie(doc) === stored || writeCookie(doc, stored));
     return { userId: stored, source: 'storage' };
@@ -50,7 +44,8 @@ function readCookie(doc: Document | undefined): string | null {
   }
 }
 
-function writeCookie(doc: Document | undefined, id: string): boolean {
+/** Mirrors `id` in the first-party cookie; false when the page refuses it. */
+export function writeCookie(doc: Document | undefined, id: string): boolean {
   try {
     if (!doc) return false;
     const secure = doc.location?.protocol === 'https:' ? '; Secure' : '';

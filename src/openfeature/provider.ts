@@ -54,7 +54,11 @@ export class CanaryProvider implements Provider {
   readonly #stop: (() => void)[] = [];
   readonly #source: FlagSource;
   #initialized = false;
+  #closed = false;
   #degraded = false;
+  #identifying = false;
+  /** The attributes the page started with (the option's, else the bootstrap's): a context adds to them. */
+  readonly #attributes: Attributes | undefined;
   #seen: Snapshot;
   #identity = '';
 
@@ -68,11 +72,12 @@ export class CanaryProvider implements Provider {
     const fallback = this.#options.fallback && typeof this.#options.fallback === 'object' ? (this.#options.fallback as Fallback) : undefined;
     this.#source = { config: () => (page.settled() ? page.config() : null), fallback, decide: (feature) => client.decide(feature) };
     this.#seen = client.getSnapshot();
-    this.#identity = JSON.stringify(contextOf(undefined, this.#options.attributes));
+    this.#attributes = page.attributes;
+    this.#identity = JSON.stringify(contextOf(undefined, this.#attributes));
     this.#stop.push(
       client.subscribe(() => this.#changed()),
       client.on('error', (error) => {
-        if (!this.#initialized || !CONFIG_FAILURES.has(error.code)) return;
+        if (!this.#initialized || this.#closed || !CONFIG_FAILURES.has(error.code)) return;
         this.#degraded = true;
         // A copy of the config still decides (a stale one): stale; none at all: an error.
         this.events.emit(this.#page.config() ? ProviderEvents.Stale : ProviderEvents.Error, { message: error.message });
@@ -89,7 +94,8 @@ export class CanaryProvider implements Provider {
     // this provider says why flags are defaults. After the SDK's own ready, which follows this promise.
     if (!this.#page.config()) {
       this.#degraded = true;
-      setTimeout(() => this.events.emit(ProviderEvents.Error, { message: `client-canary: no config could be read from ${this.#page.configUrl || '(no configUrl)'}; flags are the fallback's` }));
+      const message = `client-canary: no config could be read from ${this.#page.configUrl || '(no configUrl)'}; flags are the fallback's`;
+      setTimeout(() => this.#closed || !this.#degraded || this.events.emit(ProviderEvents.Error, { message }));
     }
   }
 
@@ -99,6 +105,7 @@ export class CanaryProvider implements Provider {
   }
 
   async onClose(): Promise<void> {
+    this.#closed = true;
     for (const stop of this.#stop.splice(0)) stop();
   }
 
@@ -120,26 +127,31 @@ export class CanaryProvider implements Provider {
 
 
   #setContext(context: EvaluationContext | undefined) {
-    const next = contextOf(context, this.#options.attributes);
+    const next = contextOf(context, this.#attributes);
     const identity = JSON.stringify(next);
     if (identity === this.#identity) return;
     this.#identity = identity;
-    this.#identify(next.userId, next.attributes);
     // The SDK says "context changed" itself; what the change did to flags is not a config change.
-    this.#seen = this.client.getSnapshot();
+    this.#identifying = true;
+    try {
+      this.#identify(next.userId, next.attributes);
+    } finally {
+      this.#identifying = false;
+      this.#seen = this.client.getSnapshot();
+    }
   }
 
   #changed() {
     const now = this.client.getSnapshot();
     const before = this.#seen;
     this.#seen = now;
-    if (!this.#initialized || !before.ready) return;
+    if (!this.#initialized || this.#closed || this.#identifying || !before.ready) return;
     const flagsChanged = changedKeys(before, now);
     if (flagsChanged.length) this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged });
   }
 
   #fetched() {
-    if (!this.#initialized || !this.#degraded) return;
+    if (!this.#initialized || this.#closed || !this.#degraded) return;
     this.#degraded = false;
     this.events.emit(ProviderEvents.Ready);
   }

@@ -32,7 +32,7 @@ export interface ServerCanaryOptions {
 /** The decisions of one request, as the browser will make them. */
 export interface ServerCanary {
   readonly userId: string;
-  /** A `Set-Cookie` value when the request had no id: send it, or the browser makes an id of its own. */
+  /** A `Set-Cookie` value when the request had no id: send it. (A page started from the bootstrap writes the cookie too.) */
   readonly setCookie: string | undefined;
   /** Why the config was not used; undefined when it was valid. */
   readonly errors: ConfigError[] | undefined;
@@ -71,16 +71,18 @@ const UNSAFE = /[<>&\u2028\u2029]/g;
  * // in the page: createCanary({ configUrl, bootstrap: JSON.parse(document.getElementById('canary-bootstrap').textContent) })
  */
 export function canaryForRequest(request: RequestLike | undefined, options: ServerCanaryOptions): ServerCanary {
+  options ??= { config: undefined };
   const result = check(options.config);
   const config: CanaryConfig | null = result.ok ? result.config : null;
   const own = typeof options.userId === 'string' && options.userId ? options.userId : undefined;
-  const cookie = own ? undefined : uidFromCookie(headerOf(request, 'cookie'));
+  const cookie = own ? undefined : uidFromCookie(headerOf(request, 'cookie', '; '));
   const userId = own ?? cookie ?? crypto.randomUUID();
   const now = typeof options.now === 'number' ? options.now : Date.now();
   const { attributes } = options;
-  const decideOne = (feature: string) => decide(config, feature, { userId, userIdSource: own ? 'option' : cookie ? 'cookie' : 'generated', attributes, now });
+  const userIdSource = own ? 'option' : cookie ? 'cookie' : 'generated';
+  const decideOne = (feature: string) => decide(config, feature, { userId, userIdSource, attributes, now });
   const choose = (feature: string) => decideOne(feature).variant;
-  const bootstrap: Bootstrap | undefined = config ? { config, userId, serverDate: now, ...(attributes && { attributes }) } : undefined;
+  const bootstrap: Bootstrap | undefined = config ? { config, userId, userIdSource, serverDate: now, ...(attributes && { attributes }) } : undefined;
   return {
     userId,
     setCookie: own || cookie ? undefined : uidCookie(userId, options.secure ?? isHttps(request)),

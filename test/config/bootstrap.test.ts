@@ -23,22 +23,68 @@ const publish = (json: unknown) => {
 afterEach(() => vi.restoreAllMocks());
 
 describe('bootstrap', () => {
-  it('decides at once with no request, and caches it once checked: the server fetched it', async () => {
+  it('decides at once without waiting for a request, then refreshes as a cached config is: fetched and cached for the next load', async () => {
     const configUrl = publish(config(0, 'fetched'));
     const calls: string[] = [];
     const storage = new MemoryStorage();
     const cached = () => readCache(safeStorage(() => storage), configUrl, Date.now(), 60_000)?.config.revision;
-    const client = createCanary({ configUrl, userId: 'u', storage, bootstrap: config(100, 'rendered'), fetch: (url, init) => (calls.push(String(url)), fetch(url, init)) });
+    let answer: () => void = () => undefined;
+    const slow: typeof fetch = (url, init) => (calls.push(String(url)), new Promise<void>((go) => (answer = go)).then(() => fetch(url, init)));
+    const client = createCanary({ configUrl, userId: 'u', storage, bootstrap: config(100, 'rendered'), fetch: slow });
     expect(client.getSnapshot()).toMatchObject({ ready: true, revision: 'rendered', variants: { app: 'canary' }, flags: { tone: 'bold' } });
     expect(client.isCanary('app')).toBe(true);
     await client.ready();
-    await vi.waitFor(() => expect(cached()).toBe('rendered'));
-    expect(calls).toEqual([]);
-    // Refreshed as usual: refresh() (or refreshIntervalMs) fetches and applies.
-    await client.refresh();
+    // The bootstrap itself is not cached: a page from a CDN's cache may carry an old one.
+    expect(cached()).toBeUndefined();
+    answer();
+    await vi.waitFor(() => expect(cached()).toBe('fetched'));
     expect(calls).toEqual([configUrl]);
-    expect(client.getSnapshot()).toMatchObject({ revision: 'fetched', variants: { app: 'stable' } });
-    expect(cached()).toBe('fetched');
+    // This page stays on what the server rendered.
+    expect(client.decide('app')).toMatchObject({ variant: 'canary', revision: 'rendered' });
+  });
+
+  it('takes null (a server without a valid config) as no bootstrap, silently', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    const client = createCanary({ configUrl: publish(config(100, 'n')), userId: 'u', storage: new MemoryStorage(), bootstrap: null as never });
+    await client.ready();
+    expect(client.decide('app')).toMatchObject({ variant: 'canary', revision: 'n' });
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('does not throw at the page for a hostile bootstrap, nor leave a rejection behind', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const configUrl = publish(config(0, 'h'));
+      const hostile = [
+        { get config(): never { throw new Error('getter'); } },
+        new Proxy({}, { has: () => { throw new Error('trap'); } }),
+        { version: 1, features: { app: { ramp: { start: '2020-01-01T00:00:00Z', steps: 5 } } } },
+        { version: 1, features: { app: { ramp: { start: '2020-01-01T00:00:00Z', steps: [null] } } } },
+      ];
+      for (const bootstrap of hostile) {
+        const client = createCanary({ configUrl, userId: 'u', storage: new MemoryStorage(), bootstrap: bootstrap as never });
+        client.subscribe(() => undefined);
+        expect(client.variant('app')).toBe('stable');
+        expect(() => client.getSnapshot()).not.toThrow();
+        await client.ready();
+      }
+      await new Promise((done) => setTimeout(done, 300));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it("uses the app's own id from the server for this page only, not as the device's id", () => {
+    const storage = new MemoryStorage();
+    const configUrl = publish(config(50, 'x'));
+    const client = createCanary({ configUrl, storage, bootstrap: { config: config(50, 'x'), userId: 'account 42', userIdSource: 'option' } });
+    expect(client.context().userId).toBe('account 42');
+    expect(client.decide('app').userIdSource).toBe('option');
+    expect(storage.getItem('client-canary:uid')).not.toBe('account 42');
   });
 
   it("takes the server's id over a stored one, keeps it, and the app's own id over both", () => {

@@ -150,6 +150,23 @@ describe('CanaryProvider', () => {
     expect(client.getStringDetails('ranker', 'bm25')).toMatchObject({ value: 'bm25', errorCode: ErrorCode.FLAG_NOT_FOUND, errorMessage: expect.stringContaining('no config') });
   });
 
+  it("keeps the bootstrap's attributes under a context, and a context change is no configuration change", async () => {
+    const kiwi = { version: 1 as const, features: { kiwi: { percentage: 100, match: { country: ['NZ'] }, stable: { flags: { kiwiFlag: false } }, canary: { flags: { kiwiFlag: true } } }, search: config().features.search } };
+    const { client, name } = await start({ bootstrap: { config: kiwi, userId: 'srv', attributes: { country: 'NZ' } } }, { targetingKey: 'srv' });
+    expect(client.getBooleanDetails('kiwiFlag', false)).toMatchObject({ value: true, variant: 'canary' });
+    const events: string[] = [];
+    for (const type of [ProviderEvents.ConfigurationChanged, ProviderEvents.ContextChanged]) client.addHandler(type, () => events.push(type));
+    // Users until searchLimit flips: a context change that changes a flag.
+    const before = client.getNumberValue('searchLimit', 0);
+    for (const userId of userIds(50)) {
+      await OpenFeature.setContext(name, { targetingKey: userId });
+      if (client.getNumberValue('searchLimit', 0) !== before) break;
+    }
+    expect(client.getNumberValue('searchLimit', 0)).not.toBe(before);
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e === ProviderEvents.ContextChanged)).toBe(true);
+  });
+
   it('lets a hook tag an error tracker with every evaluation', async () => {
     const tracker: Record<string, unknown> = {};
     const hook: Hook = { after: (hookContext, details) => void (tracker[hookContext.flagKey] = details.variant) };

@@ -141,6 +141,19 @@ describe('React over subscribe / getSnapshot', () => {
     expect(ours()).toHaveLength(1);
   });
 
+  it('tells subscribers of the first config that arrives after a start without one', async () => {
+    let offline = true;
+    const configUrl = publish(appConfig(100, 'late'));
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const client = createCanary({ configUrl, storage: new MemoryStorage(), userId: 'u5', fetch: (url, init) => (offline ? Promise.reject(new TypeError('offline')) : fetch(url, init)) });
+    const view = mount(() => String(useSyncExternalStore(client.subscribe, client.getSnapshot).flags.tone));
+    await act(() => client.ready());
+    expect(view.text()).toBe('undefined');
+    offline = false;
+    await act(() => client.refresh());
+    expect(view.text()).toBe('bold');
+  });
+
   it('survives a listener that throws, and a listener that is not a function', async () => {
     const client = createCanary({ configUrl: publish(appConfig(100, 't1')), storage: new MemoryStorage(), userId: 'u4' });
     vi.spyOn(console, 'error').mockImplementation(() => undefined);

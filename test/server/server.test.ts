@@ -38,6 +38,15 @@ describe('canaryForRequest', () => {
     }
   });
 
+  it('reads headers of any case from a plain record, and the first cookie of the name only, as the browser does', () => {
+    expect(canaryForRequest({ headers: { Cookie: 'client_canary_uid=abc' } }, { config }).userId).toBe('abc');
+    expect(canaryForRequest({ headers: { 'X-Forwarded-Proto': ['HTTPS', 'http'] } }, { config }).setCookie).toMatch(/; Secure$/);
+    const twice = canaryForRequest({ headers: { cookie: 'client_canary_uid=bad!; client_canary_uid=good' } }, { config });
+    expect(twice.userId).not.toBe('good');
+    expect(twice.setCookie).toContain(twice.userId);
+    expect(canaryForRequest({ headers: {} }, undefined as never).decide('app')).toMatchObject({ variant: 'stable', reason: 'fallback' });
+  });
+
   it('does not take a cookie that is not an id: a new id and cookie instead', () => {
     for (const cookie of ['client_canary_uid=%E0%A4%A', 'client_canary_uid=a b', `client_canary_uid=${'x'.repeat(129)}`, 'client_canary_uid=']) {
       const canary = canaryForRequest({ headers: { cookie } }, { config });
@@ -75,7 +84,7 @@ describe('canaryForRequest', () => {
     const canary = canaryForRequest({ headers: { cookie: 'client_canary_uid=u-1' } }, { config, now, attributes: { country: 'NZ' } });
     const json = canary.bootstrapJson();
     expect(json).not.toMatch(/[<>&\u2028\u2029]/);
-    expect(JSON.parse(json)).toEqual({ config, userId: 'u-1', serverDate: now, attributes: { country: 'NZ' } });
+    expect(JSON.parse(json)).toEqual({ config, userId: 'u-1', userIdSource: 'cookie', serverDate: now, attributes: { country: 'NZ' } });
   });
 
   it('and the browser, started from that bootstrap, decides the same for every user', async () => {
