@@ -151,11 +151,9 @@ export function attachClient(page: Page, options: CanaryOptions, link: ClientLin
     loadValidator,
     storageOff: options.storage === null,
     onError: emitError,
-    onChange: (event) => {
-      emitter.emit('change', event);
-      snapshots?.check();
-    },
-    // A first config after a start without one changes every decision, with no `change` to say so.
+    onChange: (event) => emitter.emit('change', event),
+    // After every fetch, not only on `change`: a first config after a start without one changes
+    // every decision, with no `change` to say so.
     onFetched: () => {
       snapshots?.check();
       link.fetched?.();
