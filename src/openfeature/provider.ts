@@ -14,7 +14,7 @@ import {
   type Provider,
   type ResolutionDetails,
 } from '@openfeature/web-sdk';
-import type { CanaryClient, CanaryOptions } from '../client';
+import type { CanaryClient, CanaryOptions, ClientLink } from '../client';
 import { startClient } from '../create-canary';
 import type { Attributes } from '../decide/decide';
 import type { Fallback } from '../decide/flags';
@@ -64,7 +64,7 @@ export class CanaryProvider implements Provider {
 
   constructor(options: CanaryOptions) {
     this.#options = options && typeof options === 'object' ? options : ({} as CanaryOptions);
-    const link = { fetched: () => this.#fetched() } as Parameters<typeof startClient>[1];
+    const link: ClientLink = { fetched: () => this.#fetched() };
     const { client, page } = startClient(this.#options, link);
     this.client = client;
     this.#page = page;
